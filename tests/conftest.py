@@ -90,7 +90,7 @@ class NotebookSuite(pytest.File):
 
     def collect(self):
         for path in course_notebooks():
-            yield MySTNotebook.from_parent(self, path=path)
+            yield MySTNotebook.from_parent(self, path=path, name=str(path.relative_to(ROOT)))
 
 
 def pytest_pycollect_makemodule(module_path, parent):
