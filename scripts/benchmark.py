@@ -72,7 +72,6 @@ def run(path: Path, show: bool, mode: str | None) -> dict:
         os.environ["NNCOURSE_CHECKS"] = mode
     else:
         os.environ.pop("NNCOURSE_CHECKS", None)
-    os.environ.setdefault("MPLBACKEND", "Agg")
     client = NotebookClient(nb, timeout=1800, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}})
     started = time.perf_counter()
     error = None

@@ -30,8 +30,8 @@ _timings: dict[str, float] = {}
 
 
 def course_notebooks() -> list[Path]:
-    """Every MyST notebook of the course, lessons first."""
-    found = []
+    """Every MyST notebook of the course: the instructor guide, then lessons, exercises, solutions."""
+    found = [ROOT / "instructors.md"]
     for folder in NOTEBOOK_FOLDERS:
         found.extend(sorted((ROOT / folder).glob("*.md")))
     return [path for path in found if path.read_text(encoding="utf-8").lstrip().startswith("---")]

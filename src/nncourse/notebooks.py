@@ -3,8 +3,9 @@
 One source per exercise set: ``solutions/NN-name.md`` is written by hand, and
 ``exercises/NN-name.md`` is generated from it by :func:`exercise_text`:
 
-- a cell tagged ``solution`` disappears (a code cell leaves an empty ``# Your code here`` cell);
-- the lines between ``# BEGIN SOLUTION`` and ``# END SOLUTION`` become ``...  # Your code here``;
+- a cell tagged ``solution`` disappears;
+- the lines between ``# BEGIN SOLUTION`` and ``# END SOLUTION`` become ``...  # Your code here``,
+  or ``return ...  # Your code here`` when the block's last statement is a ``return``;
 - a line ending in ``# SOLUTION`` keeps its left side: ``x = f(y)  # SOLUTION`` becomes
   ``x = ...  # Your code here`` and ``return f(y)  # SOLUTION`` becomes ``return ...  # Your code here``;
 - a first heading ``# Solutions ...`` becomes ``# Exercises ...``.
@@ -54,21 +55,25 @@ FOLDERS = ("lessons", "exercises", "solutions")
 
 
 def _strip_code(source: str, where: str) -> str:
-    lines, out, inside = source.splitlines(), [], False
+    lines, out, inside, block = source.splitlines(), [], False, []
+    indent = ""
     for number, line in enumerate(lines, 1):
         begin = _BEGIN.match(line)
         if begin:
             if inside:
                 raise CourseError(f"{where}, line {number}: BEGIN SOLUTION inside another BEGIN SOLUTION block.")
-            inside = True
-            out.append(begin.group(1) + PLACEHOLDER)
+            inside, block, indent = True, [], begin.group(1)
             continue
         if _END.match(line):
             if not inside:
                 raise CourseError(f"{where}, line {number}: END SOLUTION without a BEGIN SOLUTION.")
             inside = False
+            code = [entry.strip() for entry in block if entry.strip() and not entry.strip().startswith("#")]
+            returns = bool(code) and code[-1].startswith("return")
+            out.append(indent + ("return " if returns else "") + PLACEHOLDER)
             continue
         if inside:
+            block.append(line)
             continue
         marked = _LINE.match(line)
         if marked:
@@ -94,8 +99,6 @@ def exercise_notebook(solution: nbformat.NotebookNode, where: str = "notebook") 
     for index, cell in enumerate(nb.cells):
         tags = cell.get("metadata", {}).get("tags", [])
         if "solution" in tags:
-            if cell.cell_type == "code":
-                cells.append(nbformat.v4.new_code_cell("# Your code here"))
             continue
         if cell.cell_type == "code":
             cell.source = _strip_code(cell.source, f"{where}, cell {index}")

@@ -181,6 +181,7 @@ def show_images(
     title: str | None = None,
     size: float = 1.2,
     class_names: Sequence[str] | None = None,
+    symmetric: bool = False,
 ):
     """Show images in a grid, with an optional label under each.
 
@@ -193,6 +194,8 @@ def show_images(
         title: a title over the grid.
         size: inches per image.
         class_names: when given, integer labels are shown as these names.
+        symmetric: for signed values such as weights: a diverging colour map centred on 0
+            (blue negative, red positive), the same scale for every image.
 
     Returns:
         The matplotlib Figure.
@@ -217,11 +220,16 @@ def show_images(
     fig, axes = plt.subplots(
         nrows, ncols, figsize=(ncols * size, nrows * (size + label_room) + (0.4 if title else 0)), squeeze=False
     )
+    limits = {}
+    if symmetric:
+        bound = float(np.abs(stack).max()) or 1.0
+        limits = {"vmin": -bound, "vmax": bound}
+        cmap = "RdBu_r"
     for index, ax in enumerate(axes.ravel()):
         ax.axis("off")
         if index >= count:
             continue
-        ax.imshow(stack[index], cmap=cmap if stack.ndim == 3 else None, interpolation="nearest")
+        ax.imshow(stack[index], cmap=cmap if stack.ndim == 3 else None, interpolation="nearest", **limits)
         if labels is not None:
             ax.set_title(str(labels[index]), fontsize=9)
     if title:
