@@ -63,10 +63,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--no-solutions", action="store_true", help="leave the solution pages out of the site")
     args, extra = parser.parse_known_args()
-    command = [sys.executable, "-m", "jupyter_book", "build", str(ROOT), "-W", "-n", "--keep-going", *extra]
+    jupyter_book = str(Path(sys.executable).parent / "jupyter-book")
+    command = [jupyter_book, "build", str(ROOT), "-W", "-n", "--keep-going", *extra]
     if args.no_solutions:
         # A full site may be in _build/html already: start clean so no solution page is left over.
-        subprocess.run([sys.executable, "-m", "jupyter_book", "clean", str(ROOT)], check=True, capture_output=True)
+        subprocess.run([jupyter_book, "clean", str(ROOT)], check=True, capture_output=True)
         toc, config = without_solutions()
         command += ["--toc", str(toc), "--config", str(config)]
     started = time.perf_counter()
