@@ -1,0 +1,350 @@
+"""Unit tests of the checks for lesson 2's exercises: right answers pass, common slips get the
+message that names them, and bad input gets a sentence instead of a traceback."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from nncourse.exercises.core import CORRECT, INCORRECT, NOT_ATTEMPTED
+from nncourse.exercises.lesson2 import LEFT_MINIMUM, RIGHT_MINIMUM, q1, q2, q3, q4, q5, q6
+
+
+def assert_wrong(result, *words):
+    assert result.status == INCORRECT, result
+    for word in words:
+        assert word.lower() in result.message.lower(), (word, result.message)
+
+
+def assert_not_attempted(result):
+    assert result.status == NOT_ATTEMPTED, result
+
+
+# ------------------------------------------------------------------ question 1: two valleys
+
+
+def slope(w):
+    return 4 * w**3 - 6 * w + 1
+
+
+def descend(slope_function, w, steps=100, rate=0.01):
+    for _ in range(steps):
+        w = w - rate * slope_function(w)
+    return w
+
+
+def test_q1_reference_passes():
+    result = q1.evaluate(slope, descend(slope, 2.0), descend(slope, -2.0))
+    assert result.status == CORRECT, result
+    assert "global minimum" in result.message
+
+
+def test_q1_minima_are_the_true_local_minima():
+    assert math.isclose(RIGHT_MINIMUM, 1.1309, abs_tol=1e-3)
+    assert math.isclose(LEFT_MINIMUM, -1.3008, abs_tol=1e-3)
+
+
+@pytest.mark.parametrize(
+    "wrong_slope, words",
+    [
+        (lambda w: w**4 - 3 * w**2 + w, ["function itself"]),
+        (lambda w: 4 * w**3 - 6 * w, ["+ w"]),
+        (lambda w: -(4 * w**3 - 6 * w + 1), ["wrong sign"]),
+        (lambda w: 3 * w**2 - 6 * w + 1, ["derivative of f"]),
+    ],
+)
+def test_q1_wrong_slopes(wrong_slope, words):
+    assert_wrong(q1.evaluate(wrong_slope, RIGHT_MINIMUM, LEFT_MINIMUM), *words)
+
+
+def test_q1_swapped_end_points():
+    assert_wrong(q1.evaluate(slope, LEFT_MINIMUM, RIGHT_MINIMUM), "swapped")
+
+
+def test_q1_loop_never_updated():
+    assert_wrong(q1.evaluate(slope, 2.0, -2.0), "starting point")
+
+
+def test_q1_wrong_number_of_steps():
+    assert_wrong(q1.evaluate(slope, descend(slope, 2.0, steps=10), descend(slope, -2.0)), "100 steps")
+
+
+def test_q1_ran_away():
+    assert_wrong(q1.evaluate(slope, 1e6, LEFT_MINIMUM), "ran away")
+
+
+def test_q1_bad_input():
+    assert_wrong(q1.evaluate(None, 1.0, -1.0), "none")
+    assert_wrong(q1.evaluate(3.0, 1.0, -1.0), "function")
+    assert_wrong(q1.evaluate(slope, None, LEFT_MINIMUM), "w_from_right", "none")
+    assert_wrong(q1.evaluate(slope, np.array([1.0, 2.0]), LEFT_MINIMUM), "single number")
+    assert_wrong(q1.evaluate(slope, "1.13", LEFT_MINIMUM), "number")
+
+
+def test_q1_placeholders():
+    assert_not_attempted(q1.evaluate(slope, ..., ...))
+    assert_not_attempted(q1.evaluate(lambda w: ..., RIGHT_MINIMUM, LEFT_MINIMUM))
+
+
+# ------------------------------------------------------------------ question 2: largest learning rate
+
+
+@pytest.mark.parametrize("answer", [1 / 3, 0.33, 0.333, 2 / 6])
+def test_q2_reference_passes(answer):
+    assert q2.evaluate(answer).status == CORRECT
+
+
+@pytest.mark.parametrize(
+    "answer, words",
+    [
+        (2.0, ["w2", "w1 diverges"]),
+        (1 / 6, ["one step"]),
+        (1.0, ["best rate for w2"]),
+        (0.5, ["diverges"]),
+        (0.2, ["still converges"]),
+        (-0.1, ["positive"]),
+    ],
+)
+def test_q2_wrong_answers(answer, words):
+    assert_wrong(q2.evaluate(answer), *words)
+
+
+def test_q2_bad_input():
+    assert_wrong(q2.evaluate(None), "none")
+    assert_wrong(q2.evaluate("0.33"), "number")
+    assert_wrong(q2.evaluate([0.33, 0.5]), "single number")
+    assert_wrong(q2.evaluate(True), "true/false")
+    assert_not_attempted(q2.evaluate(...))
+
+
+# ------------------------------------------------------------------ question 3: binary cross-entropy
+
+
+def bce(y_true, p):
+    y_true, p = np.asarray(y_true, dtype=float), np.asarray(p, dtype=float)
+    return -np.mean(y_true * np.log(p) + (1 - y_true) * np.log(1 - p))
+
+
+def _bce_terms(y, p):
+    """Binary cross-entropy of each example (not averaged)."""
+    y, p = np.asarray(y, dtype=float), np.asarray(p, dtype=float)
+    return -(y * np.log(p) + (1 - y) * np.log(1 - p))
+
+
+def test_q3_reference_passes():
+    assert q3.evaluate(bce).status == CORRECT
+
+
+@pytest.mark.parametrize(
+    "wrong, words",
+    [
+        (lambda y, p: np.sum(_bce_terms(y, p)), ["sum"]),
+        (lambda y, p: -bce(y, p), ["minus sign"]),
+        (lambda y, p: bce(y, p) / np.log(10), ["natural log"]),
+        (lambda y, p: -np.mean(np.multiply(y, np.log(p))), ["label 0"]),
+        (_bce_terms, ["one loss per example", "mean"]),
+        (lambda y, p: np.mean(np.square(np.subtract(y, p))), ["binary cross-entropy is"]),
+    ],
+)
+def test_q3_wrong_answers(wrong, words):
+    assert_wrong(q3.evaluate(wrong), *words)
+
+
+def test_q3_bad_input():
+    assert_wrong(q3.evaluate(None), "none")
+    assert_wrong(q3.evaluate(0.42), "function")
+    assert_wrong(q3.evaluate(lambda y, p: None), "none", "return")
+    assert_wrong(q3.evaluate(lambda y, p: "0.4"), "number")
+    assert_not_attempted(q3.evaluate(lambda y, p: ...))
+    # a function that crashes on lists gets an explanation, not a traceback
+    # forgetting np.asarray: 1 - a list fails; the learner gets an explanation, not a traceback
+    def no_asarray(y, p):
+        return -np.mean(y * np.log(p) + (1 - y) * np.log(1 - np.asarray(p)))
+
+    assert_wrong(q3.evaluate(no_asarray), "failed with", "TypeError")
+
+
+# ------------------------------------------------------------------ question 4: counting iterations
+
+
+def test_q4_reference_passes():
+    assert q4.evaluate(lambda n, b, e: math.ceil(n / b) * e).status == CORRECT
+    assert q4.evaluate(lambda n, b, e: -(-n // b) * e).status == CORRECT
+
+
+@pytest.mark.parametrize(
+    "wrong, words",
+    [
+        (lambda n, b, e: (n // b) * e, ["last, smaller batch"]),
+        (lambda n, b, e: n / b * e, ["whole number"]),
+        (lambda n, b, e: math.ceil(n / b), ["one epoch", "multiply"]),
+        (lambda n, b, e: n * e, ["should be"]),
+    ],
+)
+def test_q4_wrong_answers(wrong, words):
+    assert_wrong(q4.evaluate(wrong), *words)
+
+
+def test_q4_bad_input():
+    assert_wrong(q4.evaluate(None), "none")
+    assert_wrong(q4.evaluate(900), "function")
+    assert_wrong(q4.evaluate(lambda n, b, e: None), "none")
+    assert_wrong(q4.evaluate(lambda n, b, e: [1, 2]), "single number")
+    assert_not_attempted(q4.evaluate(lambda n, b, e: ...))
+
+
+# ------------------------------------------------------------------ question 5: Adam
+
+
+def adam(w, g, m, v, t, learning_rate=0.1, beta1=0.9, beta2=0.999, eps=1e-8):
+    m = beta1 * m + (1 - beta1) * g
+    v = beta2 * v + (1 - beta2) * g**2
+    m_hat = m / (1 - beta1**t)
+    v_hat = v / (1 - beta2**t)
+    return w - learning_rate * m_hat / (np.sqrt(v_hat) + eps), m, v
+
+
+def test_q5_reference_passes():
+    assert q5.evaluate(adam).status == CORRECT
+
+
+def no_bias_correction(w, g, m, v, t, learning_rate=0.1, beta1=0.9, beta2=0.999, eps=1e-8):
+    m = beta1 * m + (1 - beta1) * g
+    v = beta2 * v + (1 - beta2) * g**2
+    return w - learning_rate * m / (np.sqrt(v) + eps), m, v
+
+
+def uphill(w, g, m, v, t, learning_rate=0.1, **kwargs):
+    new_w, m, v = adam(w, g, m, v, t, learning_rate)
+    return w + (w - new_w), m, v
+
+
+def momentum_m(w, g, m, v, t, learning_rate=0.1, beta1=0.9, beta2=0.999, eps=1e-8):
+    m = beta1 * m + g
+    v = beta2 * v + (1 - beta2) * g**2
+    return w - learning_rate * m / (np.sqrt(v) + eps), m, v
+
+
+def v_of_gradient(w, g, m, v, t, learning_rate=0.1, beta1=0.9, beta2=0.999, eps=1e-8):
+    m = beta1 * m + (1 - beta1) * g
+    v = beta2 * v + (1 - beta2) * g
+    return w - learning_rate * m / (np.sqrt(np.abs(v)) + eps), m, v
+
+
+def no_sqrt(w, g, m, v, t, learning_rate=0.1, beta1=0.9, beta2=0.999, eps=1e-8):
+    m = beta1 * m + (1 - beta1) * g
+    v = beta2 * v + (1 - beta2) * g**2
+    return w - learning_rate * (m / (1 - beta1**t)) / (v / (1 - beta2**t) + eps), m, v
+
+
+@pytest.mark.parametrize(
+    "wrong, words",
+    [
+        (no_bias_correction, ["bias correction"]),
+        (uphill, ["uphill"]),
+        (momentum_m, ["momentum", "(1 - beta1) * g"]),
+        (v_of_gradient, ["squared gradient"]),
+        (no_sqrt, ["square root"]),
+    ],
+)
+def test_q5_wrong_answers(wrong, words):
+    assert_wrong(q5.evaluate(wrong), *words)
+
+
+def test_q5_bad_input():
+    assert_wrong(q5.evaluate(None), "none")
+    assert_wrong(q5.evaluate("adam"), "function")
+    assert_wrong(q5.evaluate(lambda w, g, m, v, t: w - 0.1 * g), "three things")
+    assert_wrong(q5.evaluate(lambda w, g, m, v, t: (w, m)), "three things")
+    assert_wrong(q5.evaluate(lambda w, g, m, v, t: (w[:1], m, v)), "shape (2)")
+    assert_wrong(q5.evaluate(lambda w, g, m, v, t: (None, m, v)), "none")
+    assert_not_attempted(q5.evaluate(lambda w, g, m, v, t: (..., ..., ...)))
+
+
+# ------------------------------------------------------------------ question 6: backward pass
+
+
+def sigmoid(z):
+    return 1 / (1 + np.exp(-z))
+
+
+def make_backward(derivative="sigmoid", factor=1.0, divide=True, transpose_w1=False, drop=None):
+    def backward(params, X, y):
+        h = sigmoid(X @ params["W1"] + params["b1"])
+        y_hat = h @ params["W2"] + params["b2"]
+        n = len(X) if divide else 1
+        d_y_hat = factor * 2 * (y_hat - y) / n
+        d_h = d_y_hat @ params["W2"].T
+        d_z1 = d_h * (h * (1 - h) if derivative == "sigmoid" else 1 - h**2)
+        grads = {"W1": X.T @ d_z1, "b1": d_z1.sum(axis=0), "W2": h.T @ d_y_hat, "b2": d_y_hat.sum(axis=0)}
+        if transpose_w1:
+            grads["W1"] = grads["W1"].T
+        if drop:
+            grads.pop(drop)
+        return grads
+
+    return backward
+
+
+def test_q6_reference_passes():
+    assert q6.evaluate(make_backward()).status == CORRECT
+
+
+@pytest.mark.parametrize(
+    "wrong, words",
+    [
+        (make_backward(derivative="tanh"), ["output layer", "h * (1 - h)"]),
+        (make_backward(factor=0.5), ["half"]),
+        (make_backward(factor=-1.0), ["wrong way"]),
+        (make_backward(divide=False), ["6 times", "mean"]),
+        (make_backward(transpose_w1=True), ["transposed", "(3, 4)"]),
+        (make_backward(drop="b2"), ["no gradient for b2"]),
+    ],
+)
+def test_q6_wrong_answers(wrong, words):
+    assert_wrong(q6.evaluate(wrong), *words)
+
+
+def test_q6_bad_input():
+    assert_wrong(q6.evaluate(None), "none")
+    assert_wrong(q6.evaluate({"W1": 0}), "function")
+    assert_wrong(q6.evaluate(lambda params, X, y: None), "none")
+    assert_wrong(q6.evaluate(lambda params, X, y: [1, 2, 3, 4]), "dict")
+    flat_w1 = {"W1": np.zeros(3), "b1": np.zeros(4), "W2": np.zeros((4, 1)), "b2": np.zeros(1)}
+    assert_wrong(q6.evaluate(lambda params, X, y: flat_w1), "shape (3, 4)")
+    assert_wrong(
+        q6.evaluate(lambda params, X, y: {"W1": None, "b1": np.zeros(4), "W2": np.zeros((4, 1)), "b2": np.zeros(1)}),
+        "none",
+    )
+    assert_not_attempted(q6.evaluate(lambda params, X, y: {"W1": ..., "b1": ..., "W2": ..., "b2": ...}))
+
+
+def test_every_question_has_hints_and_a_solution():
+    for question in (q1, q2, q3, q4, q5, q6):
+        assert len(question.hints) >= 1
+        assert question.solution_code.strip()
+
+
+def test_solution_code_of_each_question_passes():
+    """The code q.solution() shows is itself a correct answer."""
+    namespace = {"np": np, "math": math}
+    exec(q1.solution_code, namespace)
+    assert q1.evaluate(namespace["slope"], namespace["w_from_right"], namespace["w_from_left"]).correct
+    exec(q2.solution_code, namespace)
+    assert q2.evaluate(namespace["largest_learning_rate"]).correct
+    exec(q3.solution_code, namespace)
+    assert q3.evaluate(namespace["binary_cross_entropy"]).correct
+    exec(q4.solution_code, namespace)
+    assert q4.evaluate(namespace["n_iterations"]).correct
+    exec(q5.solution_code, namespace)
+    assert q5.evaluate(namespace["adam_update"]).correct
+
+    def forward_regression(params, X):
+        h = sigmoid(X @ params["W1"] + params["b1"])
+        return h @ params["W2"] + params["b2"], h
+
+    namespace["forward_regression"] = forward_regression
+    exec(q6.solution_code, namespace)
+    assert q6.evaluate(namespace["backward_regression"]).correct
