@@ -92,6 +92,14 @@ def _strip_code(source: str, where: str) -> str:
     return "\n".join(out)
 
 
+def _read(path: Path) -> nbformat.NotebookNode:
+    """Read a MyST notebook, naming the file when it cannot be read."""
+    try:
+        return jupytext.read(path)
+    except Exception as error:  # noqa: BLE001 - jupytext raises several kinds
+        raise CourseError(f"{path} could not be read as a MyST notebook: {error}") from None
+
+
 def exercise_notebook(solution: nbformat.NotebookNode, where: str = "notebook") -> nbformat.NotebookNode:
     """Return the exercise version of a solution notebook (see the module docstring for the rules)."""
     nb = copy.deepcopy(solution)
@@ -114,7 +122,7 @@ def exercise_notebook(solution: nbformat.NotebookNode, where: str = "notebook") 
 def exercise_text(solution_path: str | Path) -> str:
     """Return the text of the exercise notebook generated from a solution ``.md`` notebook."""
     solution_path = Path(solution_path)
-    nb = jupytext.read(solution_path)
+    nb = _read(solution_path)
     exercise = exercise_notebook(nb, where=str(solution_path))
     text = jupytext.writes(exercise, fmt="md:myst")
     # Keep the source's own header (jupytext version and all) so regeneration is stable.
@@ -153,7 +161,7 @@ def colab_setup_source(repo_url: str, branch: str, extra_packages: Iterable[str]
 
 def colab_notebook(md_path: str | Path, repo_url: str, branch: str) -> str:
     """Return the ``.ipynb`` text (no outputs) that sits beside a ``.md`` notebook for Colab."""
-    nb = jupytext.read(Path(md_path))
+    nb = _read(Path(md_path))
     extra = nb.metadata.get("nncourse", {}).get("colab_packages", [])
     setup = nbformat.v4.new_code_cell(colab_setup_source(repo_url, branch, extra))
     setup.metadata["tags"] = ["colab-setup"]
