@@ -206,3 +206,13 @@ def test_launch_buttons_point_to_files_in_the_repository():
             json.loads(target.read_text(encoding="utf-8"))
             checked += 1
     assert checked >= len(pages)
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda p: p.stem)
+def test_exercise_and_solution_pages_link_to_each_other_and_the_lesson(lesson):
+    name = lesson.name
+    exercise = (ROOT / "exercises" / name).read_text(encoding="utf-8")
+    solution = (ROOT / "solutions" / name).read_text(encoding="utf-8")
+    for text, others in ((exercise, ("lessons", "solutions")), (solution, ("lessons", "exercises"))):
+        for folder in others:
+            assert f"../{folder}/{name}" in text, f"a page of {lesson.stem} does not link to {folder}/{name}"
