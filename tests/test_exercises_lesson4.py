@@ -1,0 +1,382 @@
+"""Unit tests of the checks of lesson 4 (regularisation).
+
+For each question: the reference answer passes, plausible wrong answers fail with a message that
+names the slip, and bad input (None, a wrong type, the placeholder) gets a sentence, not a
+traceback. To stay fast, the networks are small and the checks of q1 and q3 train for fewer
+epochs than in a notebook (see ``quick_checks``).
+"""
+
+from __future__ import annotations
+
+import keras
+import numpy as np
+import pytest
+from keras import layers
+
+from nncourse.exercises import lesson4
+from nncourse.exercises.core import CORRECT, INCORRECT, NOT_ATTEMPTED
+from nncourse.exercises.lesson4 import q1, q2, q3, q4, q5, q6
+from nncourse.repro import set_seed
+
+
+@pytest.fixture(autouse=True)
+def quick_checks(monkeypatch):
+    monkeypatch.setattr(lesson4, "CHECK_EPOCHS", 4)
+    monkeypatch.setattr(lesson4, "MIN_TEST_ACCURACY", 0.8)
+
+
+def assert_wrong(result, *words):
+    assert result.status == INCORRECT, result
+    for word in words:
+        assert word.lower() in result.message.lower(), (word, result.message)
+
+
+def net(*hidden_layers, output_penalty=None, compile_it=True):
+    """A small even/odd network with the given hidden layers, compiled by default."""
+    model = keras.Sequential(
+        [keras.Input(shape=(64,)), *hidden_layers, layers.Dense(1, activation="sigmoid", kernel_regularizer=output_penalty)]
+    )
+    if compile_it:
+        model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
+    return model
+
+
+# ------------------------------------------------------------------ question 1: L2 on every layer
+
+
+def build_l2(strength):
+    penalty = keras.regularizers.L2(strength)
+    return net(layers.Dense(32, activation="relu", kernel_regularizer=penalty), output_penalty=penalty)
+
+
+def test_q1_reference_passes():
+    result = q1.evaluate(build_l2)
+    assert result.status == CORRECT, result
+    assert "L2 penalty" in result.message
+
+
+@pytest.mark.parametrize(
+    "builder, words",
+    [
+        (lambda s: net(layers.Dense(32, activation="relu")), ["none of the dense layers", "kernel_regularizer"]),
+        (
+            lambda s: net(layers.Dense(32, activation="relu", kernel_regularizer=keras.regularizers.L2(s))),
+            ["1 of the 2", "output layer"],
+        ),
+        (
+            lambda s: net(
+                layers.Dense(32, activation="relu", kernel_regularizer=keras.regularizers.L1(s)),
+                output_penalty=keras.regularizers.L1(s),
+            ),
+            ["L1"],
+        ),
+        (lambda s: build_l2(0.001), ["strength 0.001", "should use 0.01", "argument"]),
+        (lambda s: build_l2(0.05), ["strength 0.05", "argument"]),
+        (
+            lambda s: net(
+                layers.Dense(32, activation="relu", bias_regularizer=keras.regularizers.L2(s)),
+                output_penalty=None,
+            ),
+            ["biases", "kernel_regularizer"],
+        ),
+    ],
+)
+def test_q1_wrong_penalties(builder, words):
+    assert_wrong(q1.evaluate(builder), *words)
+
+
+def test_q1_uncompiled_network():
+    def builder(strength):
+        penalty = keras.regularizers.L2(strength)
+        return net(layers.Dense(8, kernel_regularizer=penalty), output_penalty=penalty, compile_it=False)
+
+    assert_wrong(q1.evaluate(builder), "not compiled", "compile")
+
+
+def test_q1_network_that_cannot_learn():
+    def builder(strength):
+        penalty = keras.regularizers.L2(strength)
+        model = keras.Sequential(
+            [keras.Input(shape=(64,)), layers.Dense(1, activation="relu", kernel_regularizer=penalty)]
+        )
+        model.compile(optimizer="adam", loss="binary_crossentropy")
+        return model
+
+    result = q1.evaluate(builder)
+    assert result.status == INCORRECT, result
+    assert "sigmoid" in result.message
+
+
+@pytest.mark.parametrize(
+    "answer, status, words",
+    [
+        (lambda s: ..., NOT_ATTEMPTED, ["placeholder"]),
+        (lambda s: None, INCORRECT, ["returned none", "return model"]),
+        (build_l2(0.001), INCORRECT, ["not the function that builds one"]),
+        (None, INCORRECT, ["none"]),
+        ("build_l2_net", INCORRECT, ["expected a function"]),
+        (lambda s: "a network", INCORRECT, ["expected a keras model"]),
+        (lambda: None, INCORRECT, ["failed with typeerror"]),
+    ],
+)
+def test_q1_bad_input(answer, status, words):
+    result = q1.evaluate(answer)
+    assert result.status == status, result
+    for word in words:
+        assert word.lower() in result.message.lower(), (word, result.message)
+
+
+def test_q1_placeholder_itself_is_not_attempted():
+    assert q1.evaluate(...).status == NOT_ATTEMPTED
+
+
+# ------------------------------------------------------------------ question 2: loss without penalty
+
+
+@pytest.fixture(scope="module")
+def penalised():
+    X_train, _, X_test, y_train, _, y_test = lesson4.digits_odd_split()
+    set_seed(0)
+    model = net(
+        layers.Dense(16, activation="relu", kernel_regularizer=keras.regularizers.L2(0.01)),
+        output_penalty=keras.regularizers.L2(0.01),
+    )
+    model.fit(X_train, y_train, epochs=3, batch_size=64, verbose=0)
+    reported = model.evaluate(X_test, y_test, verbose=0)[0]
+    penalty = float(sum(model.losses))
+    return model, reported, penalty
+
+
+def test_q2_reference_passes(penalised):
+    model, reported, penalty = penalised
+    assert penalty > 0.01  # the wrong answers below must be told apart
+    result = q2.evaluate(model, reported - penalty)
+    assert result.status == CORRECT, result
+
+
+def test_q2_cross_entropy_from_predictions_passes(penalised):
+    model, _, _ = penalised
+    _, _, X_test, _, _, y_test = lesson4.digits_odd_split()
+    probabilities = model.predict(X_test, verbose=0)
+    cross_entropy = float(keras.losses.BinaryCrossentropy()(y_test.reshape(-1, 1), probabilities))
+    assert q2.evaluate(model, cross_entropy).status == CORRECT
+
+
+def test_q2_wrong_answers(penalised):
+    model, reported, penalty = penalised
+    X_train, _, _, y_train, _, _ = lesson4.digits_odd_split()
+    assert_wrong(q2.evaluate(model, reported), "includes the L2 penalty")
+    assert_wrong(q2.evaluate(model, penalty), "penalty itself")
+    train_loss = model.evaluate(X_train, y_train, verbose=0)[0] - penalty
+    assert_wrong(q2.evaluate(model, train_loss), "training images")
+    assert_wrong(q2.evaluate(model, penalty - reported), "negative")
+    assert_wrong(q2.evaluate(model, 0.5), "subtract the penalty")
+
+
+def test_q2_bad_input(penalised):
+    model, reported, penalty = penalised
+    assert q2.evaluate(model, ...).status == NOT_ATTEMPTED
+    assert_wrong(q2.evaluate(model, None), "none")
+    assert_wrong(q2.evaluate(model, "0.1"), "should be a number")
+    assert_wrong(q2.evaluate(model, [0.1, 0.2]), "single number")
+    assert_wrong(q2.evaluate(None, 0.1), "none")
+    untrained = net(layers.Dense(4, activation="relu"))
+    assert_wrong(q2.evaluate(untrained, 0.1), "untrained")
+
+
+# ------------------------------------------------------------------ question 3: dropout
+
+
+def build_dropout(rate):
+    return net(layers.Dense(32, activation="relu"), layers.Dropout(rate), layers.Dense(16, activation="relu"), layers.Dropout(rate))
+
+
+def test_q3_reference_passes():
+    result = q3.evaluate(build_dropout)
+    assert result.status == CORRECT, result
+    assert "training mode" in result.message
+
+
+@pytest.mark.parametrize(
+    "builder, words",
+    [
+        (lambda r: net(layers.Dense(32, activation="relu")), ["no dropout layer"]),
+        (lambda r: build_dropout(0.5), ["rate 0.5", "not 0.2", "argument"]),
+        (lambda r: build_dropout(r * 0.5), ["rate 0.25", "not 0.5"]),
+        (
+            lambda r: net(layers.Dense(32, activation="relu"), layers.Dropout(r), layers.Dense(16, activation="relu")),
+            ["not followed by a dropout"],
+        ),
+    ],
+)
+def test_q3_wrong_dropout(builder, words):
+    assert_wrong(q3.evaluate(builder), *words)
+
+
+def test_q3_dropout_after_the_output():
+    def builder(rate):
+        model = keras.Sequential(
+            [
+                keras.Input(shape=(64,)),
+                layers.Dense(16, activation="relu"),
+                layers.Dropout(rate),
+                layers.Dense(1, activation="sigmoid"),
+                layers.Dropout(rate),
+            ]
+        )
+        model.compile(optimizer="adam", loss="binary_crossentropy")
+        return model
+
+    assert_wrong(q3.evaluate(builder), "ends with a dropout")
+
+
+def test_q3_uncompiled_and_bad_input():
+    assert_wrong(
+        q3.evaluate(lambda r: net(layers.Dense(8, activation="relu"), layers.Dropout(r), compile_it=False)),
+        "not compiled",
+    )
+    assert q3.evaluate(lambda r: ...).status == NOT_ATTEMPTED
+    assert_wrong(q3.evaluate(lambda r: None), "returned none")
+    assert_wrong(q3.evaluate(build_dropout(0.5)), "not the function that builds one")
+    assert_wrong(q3.evaluate(lambda r: keras.Sequential([layers.Dense(1)])), "keras.input")
+
+
+# ------------------------------------------------------------------ question 4: EarlyStopping
+
+
+def stopper(**changes):
+    settings = dict(monitor="val_loss", min_delta=0.001, patience=5, restore_best_weights=True)
+    settings.update(changes)
+    return keras.callbacks.EarlyStopping(**settings)
+
+
+def test_q4_reference_passes():
+    result = q4.evaluate(stopper())
+    assert result.status == CORRECT, result
+
+
+@pytest.mark.parametrize(
+    "changes, words",
+    [
+        (dict(patience=0), ["patience=0", "too early"]),
+        (dict(patience=10), ["patience is 10", "asks for 5"]),
+        (dict(monitor="loss"), ["training loss", "val_loss"]),
+        (dict(monitor="val_accuracy"), ["validation metric", "val_loss"]),
+        (dict(restore_best_weights=False), ["restore_best_weights=true"]),
+        (dict(min_delta=0), ["min_delta"]),
+        (dict(mode="max"), ["mode=\"max\""]),
+    ],
+)
+def test_q4_wrong_settings(changes, words):
+    assert_wrong(q4.evaluate(stopper(**changes)), *words)
+
+
+def test_q4_bad_input():
+    assert_wrong(q4.evaluate(None), "none")
+    assert_wrong(q4.evaluate(keras.callbacks.EarlyStopping), "class itself")
+    assert_wrong(q4.evaluate([stopper()]), "not a list")
+    assert_wrong(q4.evaluate(keras.callbacks.History()), "expected a keras.callbacks.earlystopping")
+    assert_wrong(q4.evaluate("val_loss"), "expected a keras.callbacks.earlystopping")
+    assert q4.evaluate(...).status == NOT_ATTEMPTED
+
+
+# ------------------------------------------------------------------ question 5: where did it stop?
+
+HISTORY = {
+    "loss": [0.6, 0.4, 0.3, 0.2, 0.15, 0.1, 0.08, 0.06],
+    "val_loss": [0.55, 0.35, 0.2, 0.21, 0.25, 0.22, 0.3, 0.28],
+}
+
+
+def test_q5_reference_passes():
+    result = q5.evaluate(HISTORY, 8, 3)
+    assert result.status == CORRECT, result
+    assert "epoch 3" in result.message
+
+
+def test_q5_reference_passes_on_a_real_history():
+    X_train, X_val, _, y_train, y_val, _ = lesson4.digits_odd_split()
+    set_seed(0)
+    model = net(layers.Dense(8, activation="relu"))
+    history = model.fit(X_train[:100], y_train[:100], validation_data=(X_val[:100], y_val[:100]), epochs=3, verbose=0)
+    best = int(np.argmin(history.history["val_loss"])) + 1
+    assert q5.evaluate(history, 3, best).status == CORRECT
+
+
+@pytest.mark.parametrize(
+    "epochs_run, best_epoch, words",
+    [
+        (200, 3, ["stopped earlier"]),
+        (7, 3, ["one short"]),
+        (8, 2, ["off by one", "add 1"]),
+        (8, 8, ["last epoch run"]),
+        (8, 5, ["lowest val_loss came at another epoch"]),
+    ],
+)
+def test_q5_wrong_answers(epochs_run, best_epoch, words):
+    assert_wrong(q5.evaluate(HISTORY, epochs_run, best_epoch), *words)
+
+
+def test_q5_best_epoch_of_the_training_loss():
+    history = {"loss": [0.6, 0.4, 0.3, 0.2, 0.1], "val_loss": [0.5, 0.3, 0.35, 0.4, 0.45]}
+    assert_wrong(q5.evaluate(history, 5, 5), "last epoch")
+    history = {"loss": [0.6, 0.4, 0.3, 0.2, 0.1, 0.3], "val_loss": [0.5, 0.3, 0.35, 0.4, 0.45, 0.5]}
+    assert_wrong(q5.evaluate(history, 6, 5), "training")
+
+
+def test_q5_bad_input():
+    assert_wrong(q5.evaluate(None, 8, 3), "none")
+    assert_wrong(q5.evaluate("history", 8, 3), "expected what model.fit returns")
+    assert_wrong(q5.evaluate({"loss": [0.5, 0.4]}, 2, 2), "no val_loss")
+    assert_wrong(q5.evaluate(HISTORY, "8", 3), "should be a number")
+    assert q5.evaluate(HISTORY, ..., 3).status == NOT_ATTEMPTED
+
+
+# ------------------------------------------------------------------ question 6: a seeded network
+
+
+def tiny():
+    return keras.Sequential([keras.Input(shape=(64,)), layers.Dense(4, activation="relu"), layers.Dense(1, activation="sigmoid")])
+
+
+def seeded(seed):
+    keras.utils.set_random_seed(seed)
+    return tiny()
+
+
+def test_q6_reference_passes():
+    result = q6.evaluate(seeded)
+    assert result.status == CORRECT, result
+
+
+def test_q6_seeded_initialisers_pass():
+    def builder(seed):
+        init = keras.initializers.GlorotUniform(seed=seed)
+        return keras.Sequential([keras.Input(shape=(64,)), layers.Dense(4, kernel_initializer=init)])
+
+    assert q6.evaluate(builder).status == CORRECT
+
+
+def test_q6_numpy_seed_is_not_enough():
+    def builder(seed):
+        np.random.seed(seed)
+        return tiny()
+
+    assert_wrong(q6.evaluate(builder), "different weights", "np.random.seed", "set_random_seed")
+
+
+def test_q6_unseeded_and_hardcoded():
+    assert_wrong(q6.evaluate(lambda seed: tiny()), "different weights")
+
+    def fixed(seed):
+        keras.utils.set_random_seed(42)
+        return tiny()
+
+    assert_wrong(q6.evaluate(fixed), "seeds 0 and 1", "seed")
+
+
+def test_q6_bad_input():
+    assert q6.evaluate(lambda seed: ...).status == NOT_ATTEMPTED
+    assert_wrong(q6.evaluate(lambda seed: None), "returned none")
+    assert_wrong(q6.evaluate(seeded(0)), "not the function that builds one")
+    assert_wrong(q6.evaluate(None), "none")
