@@ -56,3 +56,17 @@ def test_tensorflow_log_lines_are_recognised():
     assert build_book.TF_LOG_LINES.search(line)
     assert build_book.TF_LOG_LINES.search("WARNING: All log messages before absl::InitializeLog() is called")
     assert not build_book.TF_LOG_LINES.search("Epoch 1/5 - loss: 0.52")
+
+
+def test_no_solutions_build_drops_the_solutions_part_only():
+    import yaml
+
+    toc_path, config_path = build_book.without_solutions()
+    toc = yaml.safe_load(toc_path.read_text(encoding="utf-8"))
+    original = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    captions = [part["caption"] for part in toc["parts"]]
+    assert "Solutions" not in captions
+    assert captions == [part["caption"] for part in original["parts"] if part["caption"] != "Solutions"]
+    config = yaml.safe_load(config_path.read_text(encoding="utf-8"))
+    assert "myst.xref_missing" in config["sphinx"]["config"]["suppress_warnings"]
+    assert config["execute"]["exclude_patterns"] == ["solutions/*"]
