@@ -127,3 +127,9 @@ def test_confusion_matrix_counts_and_probabilities():
 def test_confusion_matrix_explains_bad_input(y_true, y_pred, kwargs, words):
     with pytest.raises(CourseError, match=words):
         plot_confusion_matrix(y_true, y_pred, **kwargs)
+
+
+def test_line_styles_agree_between_the_two_curve_plots():
+    single = plot_history(HISTORY).axes[0].lines
+    compared = compare_histories({"run": HISTORY}).axes[0].lines
+    assert [line.get_linestyle() for line in single] == [line.get_linestyle() for line in compared] == ["--", "-"]

@@ -59,6 +59,8 @@ def plot_history(
 ):
     """Plot training curves: one panel per metric, training and validation on shared axes.
 
+    As in :func:`compare_histories`, training curves are dashed and validation curves solid.
+
     Args:
         history: what ``model.fit`` returned, or its ``.history`` dict.
         metrics: which metrics to draw, e.g. ``["loss", "accuracy"]`` (default: all of them).
@@ -75,8 +77,8 @@ def plot_history(
     fig, axes = plt.subplots(1, len(names), figsize=figsize or (4.5 * len(names), 3.4), squeeze=False)
     for ax, name in zip(axes[0], names):
         for key, label, colour, style in (
-            (name, "training", PALETTE[0], "-"),
-            (f"val_{name}", "validation", PALETTE[1], "--"),
+            (name, "training", PALETTE[0], "--"),
+            (f"val_{name}", "validation", PALETTE[1], "-"),
         ):
             if key in data:
                 values = data[key]

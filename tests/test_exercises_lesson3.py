@@ -1,0 +1,385 @@
+"""Unit tests of the lesson 3 exercise checks: reference answers pass, plausible mistakes fail
+with a message that says what is wrong, and bad input gets a sentence rather than a traceback.
+
+Training is kept tiny. Question 2 is checked with its prescribed training patched down to one
+epoch of two batches (the solution notebook, run by tests/test_notebooks.py, checks the real 50
+epochs of batches of 10). Models that only need to have been trained for a check to reach the
+mistake under test take a step or two, compiled with run_eagerly=True: for a handful of steps,
+tracing a TensorFlow graph costs more than it saves.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+
+import numpy as np
+import pytest
+
+keras = pytest.importorskip("keras")
+
+from nncourse.exercises import lesson3  # noqa: E402
+from nncourse.exercises.core import CORRECT, INCORRECT, NOT_ATTEMPTED  # noqa: E402
+from nncourse.exercises.lesson3 import diabetes_splits, q1, q2, q3, q4, q5, q6  # noqa: E402
+from nncourse.repro import set_seed  # noqa: E402
+
+layers = keras.layers
+
+
+def assert_wrong(result, *words):
+    assert result.status == INCORRECT, result
+    for word in words:
+        assert word.lower() in result.message.lower(), (word, result.message)
+
+
+# ---------------------------------------------------------------------------------------------
+# Question 1
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def photo():
+    from sklearn.datasets import load_sample_image
+
+    return load_sample_image("china.jpg")
+
+
+def test_q1_reference_and_equivalent_answers_pass(photo):
+    assert q1.evaluate(photo.reshape(-1, 3), photo[np.newaxis]).status == CORRECT
+    other_way = photo.transpose(2, 0, 1).reshape(3, -1).T
+    assert q1.evaluate(other_way, np.expand_dims(photo, 0)).status == CORRECT
+
+
+def test_q1_plausible_mistakes(photo):
+    batch = photo[np.newaxis]
+    assert_wrong(q1.evaluate(photo.reshape(-1), batch), "flat", "reshape(-1, 3)")
+    assert_wrong(q1.evaluate(photo.reshape(3, -1), batch), "one row per channel")
+    assert_wrong(q1.evaluate(photo.reshape(3, -1).T, batch), "mixed up")
+    pixels = photo.reshape(-1, 3)
+    assert_wrong(q1.evaluate(pixels, photo), "axis in front")
+    assert_wrong(q1.evaluate(pixels, photo[..., np.newaxis]), "at the end")
+    assert_wrong(q1.evaluate(pixels, np.zeros((1, 427, 640, 3))), "not the photo")
+
+
+def test_q1_bad_input(photo):
+    assert_wrong(q1.evaluate(None, photo[np.newaxis]), "None")
+    assert_wrong(q1.evaluate(photo.reshape(-1, 3), "photo"), "array of numbers")
+    assert q1.evaluate(..., ...).status == NOT_ATTEMPTED
+
+
+# ---------------------------------------------------------------------------------------------
+# Question 2 (epochs patched to 1 to keep the tests fast)
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def odd():
+    from nncourse.data import load_digits_splits
+
+    return load_digits_splits(target="odd", val_size=0.2)
+
+
+def even_odd(odd, hidden="relu", output="sigmoid", units=(12, 8, 1), loss="binary_crossentropy",
+             optimizer="rmsprop", epochs=1, batch_size=540, validation=True, fits=1, n=None):
+    """An even/odd model and its History; n limits the training images (validation is skipped with it)."""
+    set_seed(0)
+    model = keras.Sequential(
+        [keras.Input(shape=(64,)), layers.Dense(units[0], activation=hidden),
+         layers.Dense(units[1], activation=hidden), layers.Dense(units[2], activation=output)]
+    )
+    model.compile(optimizer=optimizer, loss=loss, metrics=["accuracy"], run_eagerly=True)
+    X, y = odd.X_train[:n], odd.y_train[:n]
+    validation = validation and n is None
+    extra = {"validation_data": (odd.X_val, odd.y_val), "validation_batch_size": 360} if validation else {}
+    for _ in range(fits):
+        history = model.fit(X, y, epochs=epochs, batch_size=batch_size, verbose=0, **extra)
+    return model, history
+
+
+@pytest.fixture
+def one_epoch(monkeypatch):
+    """Question 2 as if it asked for 1 epoch of batches of 540 (2 updates) and any accuracy."""
+    monkeypatch.setattr(lesson3, "EVEN_ODD_EPOCHS", 1)
+    monkeypatch.setattr(lesson3, "EVEN_ODD_BATCH_SIZE", 540)
+    monkeypatch.setattr(lesson3, "MIN_EVEN_ODD_ACCURACY", 0.0)
+
+
+@pytest.fixture(scope="module")
+def reference_even_odd(odd):
+    return even_odd(odd)
+
+
+def test_q2_reference_passes(one_epoch, reference_even_odd):
+    model, history = reference_even_odd
+    result = q2.evaluate(model, history)
+    assert result.status == CORRECT, result
+    assert "893 parameters" in result.message
+
+
+def test_q2_wrong_architecture(one_epoch, odd):
+    assert_wrong(q2.evaluate(*even_odd(odd, units=(16, 8, 1), n=20)), "64-16-8-1")
+    assert_wrong(q2.evaluate(*even_odd(odd, hidden="sigmoid", n=20)), "relu")
+    assert_wrong(q2.evaluate(*even_odd(odd, output="relu", n=20)), "sigmoid")
+    assert_wrong(q2.evaluate(*even_odd(odd, units=(12, 8, 2), output="softmax",
+                                         loss="sparse_categorical_crossentropy", n=20)), "64-12-8-2")
+
+
+def test_q2_wrong_loss_or_optimizer(one_epoch, odd):
+    assert_wrong(q2.evaluate(*even_odd(odd, loss="mse", n=20)), "binary cross-entropy")
+    assert_wrong(q2.evaluate(*even_odd(odd, optimizer="adam", n=20)), "Adam", "rmsprop")
+
+
+def test_q2_wrong_training(one_epoch, odd):
+    assert_wrong(q2.evaluate(*even_odd(odd, batch_size=1077)), "updates per epoch", "batch_size = 540")
+    assert_wrong(q2.evaluate(*even_odd(odd, batch_size=270)), "more than once", "smaller than 540")
+    assert_wrong(q2.evaluate(*even_odd(odd, validation=False)), "validation_data")
+    assert_wrong(q2.evaluate(*even_odd(odd, epochs=2)), "2 epochs", "epochs = 1")
+    assert_wrong(q2.evaluate(*even_odd(odd, fits=2)), "more than once", "fresh weights")
+
+
+def test_q2_accuracy_is_checked(one_epoch, monkeypatch, reference_even_odd):
+    monkeypatch.setattr(lesson3, "MIN_EVEN_ODD_ACCURACY", 0.999)
+    assert_wrong(q2.evaluate(*reference_even_odd), "test accuracy is only")
+
+
+def test_q2_bad_input(one_epoch, reference_even_odd):
+    model, history = reference_even_odd
+    assert_wrong(q2.evaluate(history, model), "History", "not the model")
+    assert_wrong(q2.evaluate(None, history), "None")
+    untrained = keras.Sequential([keras.Input(shape=(64,)), layers.Dense(12, activation="relu"),
+                                  layers.Dense(8, activation="relu"), layers.Dense(1, activation="sigmoid")])
+    assert_wrong(q2.evaluate(untrained, history), "never compiled")
+    untrained.compile(optimizer="rmsprop", loss="binary_crossentropy")
+    assert_wrong(q2.evaluate(untrained, history), "untrained")
+    assert_wrong(q2.evaluate(model, None), "None")
+    assert q2.evaluate(..., ...).status == NOT_ATTEMPTED
+
+
+# ---------------------------------------------------------------------------------------------
+# Question 3
+# ---------------------------------------------------------------------------------------------
+
+HISTORY = {"loss": [0.6, 0.4, 0.3, 0.2, 0.1], "val_loss": [0.7, 0.5, 0.35, 0.4, 0.45]}
+
+
+def test_q3_reference_passes(reference_even_odd):
+    assert q3.evaluate(HISTORY, 3).status == CORRECT
+    assert q3.evaluate(HISTORY, np.int64(3)).status == CORRECT
+    history = reference_even_odd[1]
+    assert q3.evaluate(history, int(np.argmin(history.history["val_loss"])) + 1).status == CORRECT
+
+
+def test_q3_plausible_mistakes():
+    assert_wrong(q3.evaluate(HISTORY, 2), "counted from 0", "add 1")
+    assert_wrong(q3.evaluate(HISTORY, 5), "training")
+    assert_wrong(q3.evaluate(HISTORY, 1), "highest", "argmin")
+    assert_wrong(q3.evaluate(HISTORY, 4), "lower at another epoch")
+    assert_wrong(q3.evaluate(HISTORY, 9), "numbered 1 to 5")
+    assert_wrong(q3.evaluate(HISTORY, 2.5), "whole number")
+
+
+def test_q3_bad_input():
+    assert_wrong(q3.evaluate(None, 3), "None")
+    assert_wrong(q3.evaluate({"loss": [0.5, 0.4]}, 2), "no val_loss")
+    assert_wrong(q3.evaluate(HISTORY, None), "None")
+    assert_wrong(q3.evaluate(HISTORY, "3"), "number")
+    assert q3.evaluate(HISTORY, ...).status == NOT_ATTEMPTED
+
+
+# ---------------------------------------------------------------------------------------------
+# Question 4
+# ---------------------------------------------------------------------------------------------
+
+
+def reference_softmax(scores):
+    shifted = scores - scores.max(axis=1, keepdims=True)
+    exps = np.exp(shifted)
+    return exps / exps.sum(axis=1, keepdims=True)
+
+
+def test_q4_reference_and_library_answers_pass():
+    from scipy.special import softmax as scipy_softmax
+
+    assert q4.evaluate(reference_softmax).status == CORRECT
+    assert q4.evaluate(lambda z: scipy_softmax(z, axis=1)).status == CORRECT
+    assert q4.evaluate(lambda z: keras.ops.softmax(z, axis=-1)).status == CORRECT
+
+
+def test_q4_plausible_mistakes():
+    assert_wrong(q4.evaluate(lambda z: np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)), "overflow", "subtract")
+    assert_wrong(q4.evaluate(lambda z: np.exp(z) / np.exp(z).sum()), "each row", "axis=1")
+    assert_wrong(q4.evaluate(lambda z: np.exp(z) / np.exp(z).sum(axis=0)), "axis=1, not axis=0")
+    assert_wrong(q4.evaluate(lambda z: 1 / (1 + np.exp(-z))), "sigmoid")
+    assert_wrong(q4.evaluate(lambda z: np.exp(z) / np.exp(z).sum(axis=1)), "ValueError")  # no keepdims: (3, 4) / (3,)
+    global_max = lambda z: np.exp(z - z.max()) / np.exp(z - z.max()).sum(axis=1, keepdims=True)  # noqa: E731
+    assert_wrong(q4.evaluate(global_max), "each row's own largest score")
+
+
+def test_q4_bad_input():
+    assert_wrong(q4.evaluate(None), "None")
+    assert_wrong(q4.evaluate(reference_softmax(np.ones((2, 3)))), "function")
+    assert_wrong(q4.evaluate(lambda z: None), "return")
+    assert_wrong(q4.evaluate(lambda z: z.sum(axis=1)), "same shape")
+    assert q4.evaluate(lambda z: ...).status == NOT_ATTEMPTED
+    assert q4.evaluate(...).status == NOT_ATTEMPTED
+
+
+# ---------------------------------------------------------------------------------------------
+# Question 5
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def digits():
+    from nncourse.data import load_digits_splits
+
+    return load_digits_splits(target="digit", val_size=0.2)
+
+
+def digit_model(digits, output="softmax", units=10, loss="sparse_categorical_crossentropy", epochs=1, onehot=False,
+                n=None, eager=True):
+    set_seed(0)
+    model = keras.Sequential([keras.Input(shape=(64,)), layers.Dense(32, activation="relu"),
+                              layers.Dense(units, activation=output)])
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01), loss=loss, run_eagerly=eager)
+    y = keras.utils.to_categorical(digits.y_train, 10) if onehot else digits.y_train
+    model.fit(digits.X_train[:n], y[:n], epochs=epochs, batch_size=64, verbose=0)
+    return model
+
+
+@pytest.fixture(scope="module")
+def reference_digits(digits):
+    model = digit_model(digits, epochs=6, eager=False)
+    return model, np.asarray(model.predict(digits.X_test, verbose=0))
+
+
+def test_q5_reference_passes(digits, reference_digits):
+    model, probabilities = reference_digits
+    result = q5.evaluate(model, probabilities.argmax(axis=1))
+    assert result.status == CORRECT, result
+    assert q5.evaluate(model, list(probabilities.argmax(axis=1))).status == CORRECT
+
+
+def test_q5_plausible_mistakes_in_y_pred(digits, reference_digits):
+    model, probabilities = reference_digits
+    assert_wrong(q5.evaluate(model, probabilities), "argmax(axis=1)")
+    assert_wrong(q5.evaluate(model, probabilities.argmax(axis=0)), "axis=0")
+    assert_wrong(q5.evaluate(model, np.roll(probabilities.argmax(axis=1), 1)), "in their order")
+    assert_wrong(q5.evaluate(model, probabilities.max(axis=1)), "whole class numbers")
+    assert_wrong(q5.evaluate(model, probabilities.argmax(axis=1)[:100]), "one digit per test image")
+
+
+def test_q5_plausible_mistakes_in_the_model(digits):
+    guesses = np.zeros(360, dtype=int)
+    assert_wrong(q5.evaluate(digit_model(digits, output="sigmoid", n=64), guesses), "softmax")
+    assert_wrong(q5.evaluate(digit_model(digits, units=1, output="linear", loss="mse", n=64), guesses), "ten outputs")
+    onehot = digit_model(digits, loss="categorical_crossentropy", onehot=True, n=64)
+    assert_wrong(q5.evaluate(onehot, guesses), "integer labels", "sparse_categorical_crossentropy")
+
+
+def test_q5_low_accuracy(digits, monkeypatch, reference_digits):
+    model, probabilities = reference_digits
+    monkeypatch.setattr(lesson3, "MIN_DIGITS_ACCURACY", 0.9999)
+    assert_wrong(q5.evaluate(model, probabilities.argmax(axis=1)), "aim for at least")
+
+
+def test_q5_bad_input(digits, reference_digits):
+    model, probabilities = reference_digits
+    assert_wrong(q5.evaluate(None, probabilities.argmax(axis=1)), "None")
+    assert_wrong(q5.evaluate(model, None), "None")
+    wrong_input = keras.Sequential([keras.Input(shape=(8, 8)), layers.Flatten(), layers.Dense(10, activation="softmax")])
+    wrong_input.compile(optimizer="adam", loss="sparse_categorical_crossentropy", run_eagerly=True)
+    wrong_input.fit(digits.X_train[:10].reshape(-1, 8, 8), digits.y_train[:10], verbose=0)
+    assert_wrong(q5.evaluate(wrong_input, probabilities.argmax(axis=1)), "keras.Input(shape=(64,))")
+    assert q5.evaluate(model, ...).status == NOT_ATTEMPTED
+
+
+# ---------------------------------------------------------------------------------------------
+# Question 6
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def diabetes():
+    return diabetes_splits()
+
+
+def regression(diabetes, path, loss="mse", epochs=5, best_only=True, output_units=1):
+    set_seed(0)
+    model = keras.Sequential(
+        [keras.Input(shape=(10,)), layers.Dense(16, activation="relu"),
+         layers.Dense(output_units, bias_initializer=keras.initializers.Constant(diabetes.y_train.mean()))]
+    )
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.001), loss=loss, metrics=["mae"])
+    checkpoint = keras.callbacks.ModelCheckpoint(path, monitor="val_loss", save_best_only=best_only)
+    history = model.fit(diabetes.X_train, diabetes.y_train, epochs=epochs, batch_size=32,
+                        validation_data=(diabetes.X_val, diabetes.y_val), callbacks=[checkpoint], verbose=0)
+    return model, history
+
+
+@pytest.fixture(scope="module")
+def folder():
+    path = tempfile.mkdtemp()
+    yield path
+    shutil.rmtree(path)
+
+
+@pytest.fixture(scope="module")
+def reference_regression(diabetes, folder):
+    path = os.path.join(folder, "best.keras")
+    model, history = regression(diabetes, path)
+    return keras.models.load_model(path), history, path, model
+
+
+def test_q6_reference_passes(reference_regression):
+    best, history, path, _ = reference_regression
+    result = q6.evaluate(best, history, path)
+    assert result.status == CORRECT, result
+    assert "test MAE" in result.message
+
+
+def test_diabetes_splits_are_standardised_copies(diabetes):
+    assert diabetes.X_train.shape[1] == 10
+    assert np.allclose(diabetes.X_train.mean(axis=0), 0, atol=1e-5)
+    again = diabetes_splits()
+    again.X_train[:] = 0
+    assert not np.allclose(diabetes_splits().X_train, 0)
+
+
+def test_q6_last_epoch_instead_of_best(reference_regression, diabetes):
+    best, history, path, _ = reference_regression
+    mse = float(np.mean((best.predict(diabetes.X_val, verbose=0).ravel() - diabetes.y_val) ** 2))
+    fake = {"loss": [1.0, 1.0], "val_loss": [mse / 2, mse]}  # the model passed is the last epoch's
+    assert_wrong(q6.evaluate(best, fake, path), "last epoch", "save_best_only=True")
+
+
+def test_q6_model_not_reloaded_from_the_file(reference_regression, folder, diabetes):
+    _, history, path, trained = reference_regression
+    other_path = os.path.join(folder, "other.keras")
+    other, _ = regression(diabetes, other_path, epochs=1)
+    assert_wrong(q6.evaluate(other, history, path), "not the model saved")
+
+
+def test_q6_mae_loss(diabetes, folder):
+    path = os.path.join(folder, "mae.keras")
+    history = regression(diabetes, path, loss="mae", epochs=2)[1]
+    assert_wrong(q6.evaluate(keras.models.load_model(path), history, path), "mean absolute error")
+
+
+def test_q6_bad_paths(reference_regression, folder, monkeypatch):
+    best, history, path, _ = reference_regression
+    assert_wrong(q6.evaluate(best, history, os.path.join(folder, "best.h5")), ".keras")
+    assert_wrong(q6.evaluate(best, history, os.path.join(folder, "missing.keras")), "never written")
+    assert_wrong(q6.evaluate(best, history, 42), "path")
+    monkeypatch.setattr(lesson3.tempfile, "gettempdir", lambda: os.path.join(os.sep, "elsewhere"))
+    assert_wrong(q6.evaluate(best, history, path), "temporary folder")
+
+
+def test_q6_bad_input(reference_regression):
+    best, history, path, _ = reference_regression
+    assert_wrong(q6.evaluate(None, history, path), "None")
+    assert_wrong(q6.evaluate(history, best, path), "History")
+    assert_wrong(q6.evaluate(best, None, path), "None")
+    assert_wrong(q6.evaluate(best, {"loss": [1.0]}, path), "val_loss")
+    assert q6.evaluate(..., history, path).status == NOT_ATTEMPTED
