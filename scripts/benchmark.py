@@ -25,6 +25,7 @@ import time
 from pathlib import Path
 
 import jupytext
+import nbformat
 from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -67,7 +68,7 @@ def show_outputs(nb, image_dir: Path, stem: str) -> None:
 def run(path: Path, show: bool, mode: str | None) -> dict:
     nb = jupytext.read(path)
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nb.cells.append(__import__("nbformat").v4.new_code_cell(COLLECT))
+    nb.cells.append(nbformat.v4.new_code_cell(COLLECT))
     if mode:
         os.environ["NNCOURSE_CHECKS"] = mode
     else:

@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 
 import jupytext
+import nbformat
 import pytest
 from nbval.kernel import CURRENT_ENV_KERNEL_NAME, RunningKernel
 from nbval.plugin import IPyNbFile
@@ -48,13 +49,14 @@ class MySTNotebook(IPyNbFile):
     def collect(self):
         self.nb = jupytext.read(self.path)
         self.nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-        # nbval reads self.nb again in collect(); feed it the jupytext version.
-        original = __import__("nbformat").read
+        # nbval's collect() reads the file with nbformat.read, which cannot parse MyST:
+        # hand it the notebook jupytext read instead, for the duration of the call.
+        original = nbformat.read
         try:
-            __import__("nbformat").read = lambda *a, **k: self.nb
+            nbformat.read = lambda *args, **kwargs: self.nb
             yield from super().collect()
         finally:
-            __import__("nbformat").read = original
+            nbformat.read = original
 
     def setup(self):
         self._started = time.perf_counter()

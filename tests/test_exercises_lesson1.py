@@ -86,6 +86,7 @@ def test_q3_reference():
         (lambda m: m.coefs_[0].reshape(8, 8, -1), "(8, 8, 6)"),
         (lambda m: m.coefs_[1], "shape (6, 8, 8)"),
         (lambda m: np.abs(m.coefs_[0].T.reshape(-1, 8, 8)), "unscaled"),
+        (lambda m: m.coefs_[0].T.reshape(-1, 8, 8) / np.abs(m.coefs_[0]).max(), "unscaled"),
         (lambda m: m.coefs_[0].T.reshape(-1, 8, 8)[:, ::-1], "column k"),
         (lambda m: m.weights, "failed"),
     ],

@@ -178,10 +178,10 @@ def colab_notebook(md_path: str | Path, repo_url: str, branch: str) -> str:
             "colab": {"provenance": []},
         }
     )
-    nb.nbformat, nb.nbformat_minor = 4, 4
+    # nbformat 4.5 wants cell ids; stable ones keep the committed files free of churn.
+    nb.nbformat, nb.nbformat_minor = 4, 5
     for index, cell in enumerate(nb.cells):
         cell["id"] = f"cell-{index}"
-    nb.nbformat_minor = 5
     return nbformat.writes(nb) + "\n"
 
 
