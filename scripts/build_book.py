@@ -6,6 +6,10 @@ Called by ``./course book``. Steps:
    fails the build (``nb_execution_raise_on_error`` in ``_config.yml``).
 2. Afterwards the HTML is searched for execution-error reports and for TensorFlow's start-up
    log lines, which must never reach a page.
+3. It says how many notebooks the build executed and how many it took from the execution cache
+   that ``./course test`` fills (see ``nncourse.runner``). With ``NNCOURSE_EXPECT_CACHED=1`` (set by
+   ``.ci/run`` after the tests) a build that executes any notebook fails: each notebook is
+   executed once.
 
 ``--no-solutions`` builds the site without the solution pages, for instructors who do not want
 a public answer key: the Solutions part is left out of the table of contents, and links to
@@ -15,6 +19,7 @@ solution pages from other pages become plain text.
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import subprocess
 import sys
@@ -22,6 +27,8 @@ import time
 from pathlib import Path
 
 import yaml
+
+from nncourse import runner
 
 ROOT = Path(__file__).resolve().parent.parent
 HTML = ROOT / "_build" / "html"
@@ -70,10 +77,19 @@ def main() -> int:
         subprocess.run([jupyter_book, "clean", str(ROOT)], check=True, capture_output=True)
         toc, config = without_solutions()
         command += ["--toc", str(toc), "--config", str(config)]
+    cache = runner.cache_dir(ROOT)
+    before = runner.cache_keys(cache)
     started = time.perf_counter()
     build = subprocess.run(command, cwd=ROOT)
     seconds = time.perf_counter() - started
+    executed = len(runner.cache_keys(cache) - before)
     problems = problems_in_html() if HTML.is_dir() else ["no HTML was written"]
+    print(f"\nnotebooks executed by this build: {executed} (the others came from the execution cache)")
+    if executed and os.environ.get("NNCOURSE_EXPECT_CACHED") == "1":
+        problems.append(
+            f"the build executed {executed} notebook(s) that the test run should have executed and cached "
+            "(NNCOURSE_EXPECT_CACHED=1): the hand-off from ./course test to ./course book is broken"
+        )
     if args.no_solutions and (HTML / "solutions").exists():
         problems.append("solution pages were built although --no-solutions was given")
     if build.returncode != 0:

@@ -1,32 +1,30 @@
-"""Run every MyST notebook of the course under nbval.
+"""Run every MyST notebook of the course, once, and hand the executions to the book build.
 
 ``tests/test_notebooks.py`` is collected by this conftest, not as a Python module: it becomes a
-suite with one nbval collector per ``.md`` notebook under ``lessons/``, ``exercises/`` and
-``solutions/``. Each notebook is read with jupytext, so nothing is converted or written, and its
-kernel starts in the notebook's own folder, so relative paths work as they do for a reader.
+suite with one test per ``.md`` notebook under ``lessons/``, ``exercises/`` and ``solutions/``
+(and the instructor guide, if it has code cells). Each notebook runs with
+:func:`nncourse.runner.run_notebook`: a fresh kernel in the notebook's own folder, every cell in
+order, a readable failure naming the cell that raised. Exercise checks run strict (see
+``nncourse.exercises.core``): in ``solutions/`` every check must say "correct"; in ``exercises/``
+every check must say "not attempted yet".
 
-Outputs are not compared (MyST sources store none): a notebook passes when every cell runs.
-Exercise checks run strict (see ``nncourse.exercises.core``): in ``solutions/`` every check must
-say "correct"; in ``exercises/`` every check must say "not attempted yet".
-
-At the end of the run a table shows how long each notebook took.
+Each executed notebook is stored in the book's execution cache (``_build/.jupyter_cache``), keyed
+the way MyST-NB looks it up, so ``./course book`` after ``./course test`` executes nothing that the
+tests already ran. Its time and headline metrics go to ``_build/notebook-runs.json``, which
+``scripts/benchmark.py`` turns into the benchmark record. At the end a table shows each
+notebook's time.
 """
 
 from __future__ import annotations
 
-import os
-import time
 from pathlib import Path
 
-import jupytext
-import nbformat
 import pytest
-from nbval.kernel import CURRENT_ENV_KERNEL_NAME, RunningKernel
-from nbval.plugin import IPyNbFile
+
+from nncourse import runner
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK_FOLDERS = ("lessons", "exercises", "solutions")
-CHECK_MODES = {"solutions": "solution", "exercises": "exercise"}
 _timings: dict[str, float] = {}
 
 
@@ -38,53 +36,25 @@ def course_notebooks() -> list[Path]:
     return [path for path in found if path.read_text(encoding="utf-8").lstrip().startswith("---")]
 
 
-class MySTNotebook(IPyNbFile):
-    """An nbval collector for a MyST markdown notebook, run in place without output comparison."""
+class NotebookRun(pytest.Item):
+    """One notebook, executed top to bottom; passes when no cell raises."""
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.compare_outputs = False
-        self._started = 0.0
+    def __init__(self, *, path: Path, **kwargs):
+        super().__init__(**kwargs)
+        self.notebook_path = path
 
-    def collect(self):
-        self.nb = jupytext.read(self.path)
-        self.nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-        # nbval's collect() reads the file with nbformat.read, which cannot parse MyST:
-        # hand it the notebook jupytext read instead, for the duration of the call.
-        original = nbformat.read
-        try:
-            nbformat.read = lambda *args, **kwargs: self.nb
-            yield from super().collect()
-        finally:
-            nbformat.read = original
+    def runtest(self):
+        result = runner.run_notebook(self.notebook_path, cache=runner.cache_dir(ROOT))
+        _timings[self.name] = result.seconds
+        runner.record_run(result, ROOT)
 
-    def setup(self):
-        self._started = time.perf_counter()
-        mode = CHECK_MODES.get(self.path.parent.name)
-        saved = {key: os.environ.get(key) for key in ("NNCOURSE_CHECKS", "MPLBACKEND")}
-        os.environ["MPLBACKEND"] = "Agg"
-        if mode:
-            os.environ["NNCOURSE_CHECKS"] = mode
-        else:
-            os.environ.pop("NNCOURSE_CHECKS", None)
-        try:
-            self.kernel = RunningKernel(
-                CURRENT_ENV_KERNEL_NAME,
-                cwd=str(self.path.parent),
-                startup_timeout=int(self.config.option.nbval_kernel_startup_timeout),
-            )
-        finally:
-            for key, value in saved.items():
-                if value is None:
-                    os.environ.pop(key, None)
-                else:
-                    os.environ[key] = value
-        self.setup_sanitize_files()
+    def repr_failure(self, excinfo, style=None):
+        if isinstance(excinfo.value, runner.NotebookFailed):
+            return str(excinfo.value)
+        return super().repr_failure(excinfo, style)
 
-    def teardown(self):
-        super().teardown()
-        if self._started:
-            _timings[str(self.path.relative_to(ROOT))] = time.perf_counter() - self._started
+    def reportinfo(self):
+        return self.notebook_path, None, self.name
 
 
 class NotebookSuite(pytest.File):
@@ -92,7 +62,8 @@ class NotebookSuite(pytest.File):
 
     def collect(self):
         for path in course_notebooks():
-            yield MySTNotebook.from_parent(self, path=path, name=str(path.relative_to(ROOT)))
+            name = str(path.relative_to(ROOT))
+            yield NotebookRun.from_parent(self, name=name, path=path)
 
 
 def pytest_pycollect_makemodule(module_path, parent):
