@@ -1,16 +1,19 @@
-"""Execute course notebooks, time them, and record their headline metrics.
+"""Write the benchmark record and the page "Running the course"; run notebooks for authors.
 
-Usage (from the repository root, inside the virtual environment)::
+Usage (from the repository root)::
 
-    python scripts/benchmark.py                      # every notebook; writes benchmarks/latest.json
-    python scripts/benchmark.py lessons/01-*.md      # some notebooks
-    python scripts/benchmark.py --show lessons/01-mlp-digits.md   # also print every cell's output
+    .venv/bin/python scripts/benchmark.py                  # refresh benchmarks/latest.json and running.md
+    .venv/bin/python scripts/benchmark.py lessons/05-cnn.md            # run some notebooks, print times
+    .venv/bin/python scripts/benchmark.py --show lessons/05-cnn.md     # ... and every cell's output
 
-Each notebook runs in a fresh kernel in its own folder, as a reader would run it. Headline metrics
-are the numeric variables a notebook leaves behind whose names start with ``test_acc``,
-``val_acc``, ``train_acc`` or ``test_loss`` (e.g. ``test_accuracy = model.evaluate(...)``).
-The JSON record lets a maintainer compare times and accuracies across library upgrades; times
-are measured here, never asserted in tests, because they depend on the machine.
+The record comes from the runs that ``./course test`` made (``_build/notebook-runs.json``, see
+``nncourse.runner``): with no arguments this script executes only the notebooks that have no
+recorded run of their current text, then writes ``benchmarks/latest.json`` (times, headline
+metrics, machine, date, library versions) and ``running.md``. So after ``./course test`` it
+executes nothing. Times are measured here, never asserted in tests, because they depend on the
+machine.
+
+Every notebook this script runs is also stored in the book's execution cache, like a test run.
 """
 
 from __future__ import annotations
@@ -18,34 +21,24 @@ from __future__ import annotations
 import argparse
 import base64
 import json
-import os
-import platform
 import sys
-import time
 from pathlib import Path
 
-import jupytext
-import nbformat
-from nbclient import NotebookClient
+from nncourse import benchmarks, runner
 
 ROOT = Path(__file__).resolve().parent.parent
-FOLDERS = ("lessons", "exercises", "solutions")
-METRIC_PREFIXES = ("test_acc", "val_acc", "train_acc", "test_loss")
-COLLECT = (
-    "import json as _j, numbers as _n\n"
-    "print(_j.dumps({_k: float(_v) for _k, _v in dict(globals()).items() "
-    f"if _k.startswith({METRIC_PREFIXES!r}) and isinstance(_v, _n.Real) and not isinstance(_v, bool)}}))"
-)
+RECORD = ROOT / "benchmarks" / "latest.json"
+PAGE = ROOT / "running.md"
+FIGURES = Path("/tmp/nncourse-figures")
 
 
-def notebooks(patterns: list[str]) -> list[Path]:
-    if patterns:
-        return [Path(p).resolve() for p in patterns]
-    return [path for folder in FOLDERS for path in sorted((ROOT / folder).glob("*.md"))]
+def course_notebooks() -> list[Path]:
+    return [path for folder in benchmarks.FOLDERS for path in sorted((ROOT / folder).glob("*.md"))]
 
 
-def show_outputs(nb, image_dir: Path, stem: str) -> None:
-    image_dir.mkdir(parents=True, exist_ok=True)
+def show_outputs(nb, stem: str) -> None:
+    """Print each code cell's output; save figures as PNG files."""
+    FIGURES.mkdir(parents=True, exist_ok=True)
     for index, cell in enumerate(nb.cells):
         if cell.cell_type != "code":
             continue
@@ -56,70 +49,56 @@ def show_outputs(nb, image_dir: Path, stem: str) -> None:
             elif output.output_type in ("execute_result", "display_data"):
                 data = output.get("data", {})
                 if "image/png" in data:
-                    target = image_dir / f"{stem}-cell{index}.png"
+                    target = FIGURES / f"{stem}-cell{index}.png"
                     target.write_bytes(base64.b64decode(data["image/png"]))
                     print(f"[figure: {target}]")
                 elif "text/plain" in data:
                     print(data["text/plain"][-3000:])
-            elif output.output_type == "error":
-                print(f"ERROR {output.ename}: {output.evalue}")
 
 
-def run(path: Path, show: bool, mode: str | None) -> dict:
-    nb = jupytext.read(path)
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nb.cells.append(nbformat.v4.new_code_cell(COLLECT))
-    if mode:
-        os.environ["NNCOURSE_CHECKS"] = mode
-    else:
-        os.environ.pop("NNCOURSE_CHECKS", None)
-    client = NotebookClient(nb, timeout=1800, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}})
-    started = time.perf_counter()
-    error = None
+def run(path: Path, show: bool) -> bool:
+    name = path.relative_to(ROOT).as_posix() if path.is_relative_to(ROOT) else str(path)
     try:
-        client.execute()
-    except Exception as exc:  # noqa: BLE001 - report and go on with the other notebooks
-        error = f"{type(exc).__name__}: {str(exc).strip().splitlines()[-1] if str(exc).strip() else ''}"
-    seconds = time.perf_counter() - started
-    metrics = {}
-    last = nb.cells[-1].get("outputs", [])
-    if not error and last and last[0].get("text"):
-        metrics = json.loads(last[0]["text"])
+        result = runner.run_notebook(path, cache=runner.cache_dir(ROOT))
+    except runner.NotebookFailed as failure:
+        print(f"{name:<45} FAILED\n{failure}", flush=True)
+        return False
+    runner.record_run(result, ROOT)
     if show:
-        nb.cells.pop()
-        show_outputs(nb, Path("/tmp/nncourse-figures"), path.stem)
-    return {"seconds": round(seconds, 1), "metrics": {k: round(v, 4) for k, v in metrics.items()}, "error": error}
+        show_outputs(result.notebook, path.stem)
+    print(f"{name:<45} {result.seconds:7.1f} s  {result.metrics}", flush=True)
+    return True
+
+
+def refresh() -> int:
+    """Run what has no current record, then write the record and the page."""
+    runs = runner.load_runs(ROOT)
+    ok = True
+    for path in course_notebooks():
+        name = path.relative_to(ROOT).as_posix()
+        if runs.get(name, {}).get("source_sha256") != runner.source_digest(path):
+            ok = run(path, show=False) and ok
+    if not ok:
+        print("Some notebooks failed; the record was not written.")
+        return 1
+    runs = runner.load_runs(ROOT)
+    record = benchmarks.build_record(runs, [p.relative_to(ROOT).as_posix() for p in course_notebooks()])
+    RECORD.parent.mkdir(parents=True, exist_ok=True)
+    RECORD.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+    PAGE.write_text(benchmarks.running_page(record, ROOT), encoding="utf-8")
+    print(f"wrote {RECORD.relative_to(ROOT)} and {PAGE.relative_to(ROOT)} (all notebooks: {record['total_seconds']:.0f} s)")
+    return 0
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("notebooks", nargs="*", help="notebooks to run (default: all)")
-    parser.add_argument("--show", action="store_true", help="print each cell's output; figures go to /tmp/nncourse-figures")
-    parser.add_argument("--output", default=str(ROOT / "benchmarks" / "latest.json"), help="where to write the JSON record")
+    parser.add_argument("notebooks", nargs="*", help="notebooks to run (default: refresh the record)")
+    parser.add_argument("--show", action="store_true", help=f"print each cell's output; figures go to {FIGURES}")
     args = parser.parse_args()
-    results = {}
-    for path in notebooks(args.notebooks):
-        mode = {"solutions": "solution", "exercises": "exercise"}.get(path.parent.name)
-        name = str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
-        result = run(path, args.show, mode)
-        results[name] = result
-        status = "ok" if not result["error"] else f"FAILED ({result['error']})"
-        print(f"{name:<45} {result['seconds']:7.1f} s  {status}  {result['metrics']}", flush=True)
     if not args.notebooks:
-        import keras
-        import sklearn
-
-        record = {
-            "date": time.strftime("%Y-%m-%d"),
-            "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
-            "versions": {"keras": keras.__version__, "scikit-learn": sklearn.__version__},
-            "total_seconds": round(sum(r["seconds"] for r in results.values()), 1),
-            "notebooks": results,
-        }
-        Path(args.output).parent.mkdir(parents=True, exist_ok=True)
-        Path(args.output).write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
-        print(f"wrote {args.output}")
-    return 1 if any(r["error"] for r in results.values()) else 0
+        return refresh()
+    results = [run(Path(p).resolve(), args.show) for p in args.notebooks]
+    return 0 if all(results) else 1
 
 
 if __name__ == "__main__":

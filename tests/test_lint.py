@@ -7,6 +7,8 @@ itself cannot quietly stop working.
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -73,3 +75,19 @@ def test_no_outdated_apis_in_the_course():
                 if re.search(pattern, line):
                     problems.append(f"{path.relative_to(ROOT)}:{number}: {name} no longer works; use {instead}:  {line.strip()}")
     assert not problems, "\n".join(problems)
+
+
+def _ruff(*args: str) -> subprocess.CompletedProcess[str]:
+    ruff = Path(sys.executable).parent / "ruff"
+    command = [str(ruff)] if ruff.exists() else [sys.executable, "-m", "ruff"]
+    return subprocess.run([*command, *args, "src", "tests", "scripts"], cwd=ROOT, capture_output=True, text=True)
+
+
+def test_ruff_lint_is_clean():
+    done = _ruff("check", "--output-format", "concise")
+    assert done.returncode == 0, f"ruff found problems (fix them, or run `.venv/bin/ruff check --fix`):\n{done.stdout[-4000:]}"
+
+
+def test_ruff_format_is_applied():
+    done = _ruff("format", "--check")
+    assert done.returncode == 0, f"not formatted (run `.venv/bin/ruff format src tests scripts`):\n{done.stdout[-4000:]}"
