@@ -23,6 +23,7 @@ How strict ``check()`` is comes from the environment variable ``NNCOURSE_CHECKS`
 
 from __future__ import annotations
 
+import functools
 import html
 import os
 from dataclasses import dataclass, field
@@ -48,6 +49,8 @@ __all__ = [
     "expect_keras_model",
     "expect_fitted_estimator",
     "expect_history",
+    "non_finite_message",
+    "one_line",
 ]
 
 CORRECT = "correct"
@@ -143,8 +146,41 @@ class Question:
     label: str
     checker: Callable[..., str | None]
     hints: Sequence[str]
-    solution_code: str
+    solution_code: str = ""
     _hints_shown: int = field(default=0, repr=False)
+
+    def _name(self) -> tuple[str, str] | None:
+        """``(module, variable)`` under which this question is defined, e.g. ``("nncourse.exercises.lesson4", "q4")``."""
+        import sys
+
+        module_name = getattr(self.checker, "__module__", None)
+        module = sys.modules.get(module_name or "")
+        for name, value in vars(module).items() if module is not None else ():
+            if value is self:
+                return module_name, name
+        return None
+
+    def call_form(self) -> str:
+        """How the learner calls this question's check, e.g. ``q4.check(history, model)``."""
+        import inspect
+
+        where = self._name()
+        name = where[1] if where else "q"
+        try:
+            parameters = [p.name for p in inspect.signature(self.checker).parameters.values()]
+        except (TypeError, ValueError):  # pragma: no cover - builtins
+            parameters = ["answer"]
+        return f"{name}.check({', '.join(parameters)})"
+
+    @property
+    def answer(self) -> str:
+        """The reference answer's code: taken from the solution notebook (see ``nncourse generate``)."""
+        where = self._name()
+        if where is not None:
+            entry = _answers().get(where[0], {}).get(where[1])
+            if entry:
+                return entry["code"]
+        return self.solution_code.strip()
 
     def evaluate(self, *answers: Any) -> CheckResult:
         """Check the answers and return a :class:`CheckResult` without showing it."""
@@ -162,6 +198,15 @@ class Question:
                 "Replace the ... placeholder with your answer and run the cell again. "
                 "Stuck? Call .hint() on this question.",
             )
+        wanted = _arity(self.checker)
+        if wanted is not None and len(answers) not in wanted:
+            given = len(answers)
+            return CheckResult(
+                self.label,
+                INCORRECT,
+                f"This check takes {_count(max(wanted))} but was given {_count(given)}: call it as "
+                f"{self.call_form()}, as in the cell above.",
+            )
         try:
             praise = self.checker(*answers)
         except NotAttempted as reason:
@@ -172,7 +217,7 @@ class Question:
             return CheckResult(
                 self.label,
                 INCORRECT,
-                f"Trying out your answer failed with {type(error).__name__}: {error}. "
+                f"Trying out your answer failed with {one_line(error)} "
                 "Check that it is the kind of thing the question asks for (see .hint()).",
             )
         return CheckResult(self.label, CORRECT, praise or "Well done.")
@@ -199,7 +244,53 @@ class Question:
 
     def solution(self) -> None:
         """Show the reference answer."""
-        _show(_Text(f"**A solution to {self.label}:**\n\n```python\n{self.solution_code.strip()}\n```"))
+        code = self.answer
+        if not code:
+            _show(_Text(f"**{self.label}**: no solution is recorded for this question; see the solution notebook."))
+            return
+        _show(_Text(f"**A solution to {self.label}:**\n\n```python\n{code}\n```"))
+
+
+@functools.lru_cache(maxsize=1)
+def _answers() -> dict[str, dict[str, dict[str, str]]]:
+    """The answers ``nncourse generate`` extracted from the solution notebooks (``answers.json``)."""
+    import json
+    from importlib import resources
+
+    try:
+        text = resources.files("nncourse.exercises").joinpath("answers.json").read_text(encoding="utf-8")
+    except (FileNotFoundError, OSError):  # pragma: no cover - an install without the data file
+        return {}
+    return json.loads(text)
+
+
+def _arity(function: Callable[..., Any]) -> range | None:
+    """How many positional answers ``function`` accepts, or None when it takes any number."""
+    import inspect
+
+    try:
+        parameters = list(inspect.signature(function).parameters.values())
+    except (TypeError, ValueError):  # pragma: no cover
+        return None
+    if any(p.kind == p.VAR_POSITIONAL for p in parameters):
+        return None
+    positional = [p for p in parameters if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    required = [p for p in positional if p.default is p.empty]
+    return range(len(required), len(positional) + 1)
+
+
+def _count(n: int) -> str:
+    return f"{n} answer" + ("" if n == 1 else "s")
+
+
+def one_line(error: BaseException, limit: int = 200) -> str:
+    """A library's error summarised in one short line: its type and the first line of its message."""
+    text = str(error).strip()
+    first = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    if len(first) > limit:
+        first = first[: limit - 3].rstrip() + "..."
+    name = type(error).__name__
+    return f"{name}: {first}" if first else f"{name}."
 
 
 # ---------------------------------------------------------------------------------------------
@@ -218,7 +309,10 @@ def expect_number(value: Any, what: str = "your answer") -> float:
         raise Wrong(f"{what} should be a number, but it is {describe(value)}.")
     if array.size != 1:
         raise Wrong(f"{what} should be a single number, but it is {describe(value)}.")
-    return float(array.reshape(()))
+    number = float(array.reshape(()))
+    if not np.isfinite(number):
+        raise Wrong(non_finite_message(array, what))
+    return number
 
 
 def expect_array(
@@ -246,8 +340,20 @@ def expect_array(
             wanted = "(" + ", ".join("any" if e is None else str(e) for e in shape) + ")"
             raise Wrong(f"{what} should have shape {wanted}, but has shape {array.shape}.")
     if not np.all(np.isfinite(array)):
-        raise Wrong(f"{what} contains NaN or infinite values; look for a division by zero or an overflow.")
+        raise Wrong(non_finite_message(array, what))
     return array
+
+
+def non_finite_message(array: Any, what: str = "your result") -> str:
+    """Say that the learner's own computation produced NaN or infinity, and what usually causes it."""
+    array = np.asarray(array, dtype=float)
+    nan, inf = int(np.isnan(array).sum()), int(np.isinf(array).sum())
+    found = " and ".join(part for part in (f"{nan} NaN" if nan else "", f"{inf} infinite" if inf else "") if part)
+    return (
+        f"{what} contains {found} value(s), so your computation produced them: usually the log of 0 or of a "
+        "negative number, exp of a large number overflowing, 0/0, or a step that diverged. Print the "
+        "intermediate values of your code on a small input to see where they first appear."
+    )
 
 
 def expect_callable(value: Any, what: str = "your function") -> Callable[..., Any]:

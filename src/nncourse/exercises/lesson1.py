@@ -21,7 +21,9 @@ from nncourse.exercises.core import (
     expect_callable,
     expect_fitted_estimator,
     expect_number,
+    one_line,
 )
+from nncourse.exercises.tools import call_learner, private_copy
 
 __all__ = ["q1", "q2", "q3", "q4", "digits_split", "PIPELINE_TARGET"]
 
@@ -29,9 +31,16 @@ __all__ = ["q1", "q2", "q3", "q4", "digits_split", "PIPELINE_TARGET"]
 PIPELINE_TARGET = 0.965
 
 
-@lru_cache(maxsize=1)
 def digits_split() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """The lesson's split of the raw digits: 75/25, stratified, ``random_state=0``."""
+    """The lesson's split of the raw digits: 75/25, stratified, ``random_state=0``.
+
+    Each call returns fresh copies: changing them (``X_test /= 16``) changes nothing the checks see.
+    """
+    return private_copy(_digits_split())
+
+
+@lru_cache(maxsize=1)
+def _digits_split() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     from sklearn.datasets import load_digits
     from sklearn.model_selection import train_test_split
 
@@ -90,12 +99,7 @@ def _check_q2(neuron: Any) -> str:
     w = rng.normal(scale=0.3, size=64)
     batch = rng.uniform(0, 1, size=(5, 64))
     for b in (0.0, 1.5):
-        try:
-            single = neuron(batch[0], w, b)
-        except Exception as error:  # noqa: BLE001
-            raise Wrong(f"neuron(x, w, b) with x of shape (64,) failed: {type(error).__name__}: {error}") from None
-        if single is Ellipsis:
-            raise NotAttempted("neuron still returns the ... placeholder: write its body and run the cell again.")
+        single = call_learner(neuron, batch[0], w, b, name="neuron", shown=f"x of shape (64,), w, b={b}")
         value = expect_number(single, "neuron(x, w, b) for one image x")
         expected = float(_reference_neuron(batch[0], w, b))
         if not np.isclose(value, expected, rtol=1e-6, atol=1e-9):
@@ -110,12 +114,9 @@ def _check_q2(neuron: Any) -> str:
                 raise Wrong(f"neuron returned {value:.3g}, but a sigmoid's output lies between 0 and 1.")
             raise Wrong(f"For a test input, neuron returned {value:.4f} where {expected:.4f} was expected.")
     try:
-        many = neuron(batch, w, 1.5)
-    except Exception as error:  # noqa: BLE001
-        raise Wrong(
-            f"neuron works on one image but not on a batch of shape (5, 64): {type(error).__name__}: {error}. "
-            "Use x @ w, which works for both."
-        ) from None
+        many = call_learner(neuron, batch, w, 1.5, name="neuron", shown="X of shape (5, 64), w, b=1.5")
+    except Wrong as error:
+        raise Wrong(f"neuron works on one image but not on a batch of shape (5, 64). {error} Use x @ w, which works for both.") from None
     many = expect_array(many, "neuron(X, w, b) for a batch X of shape (5, 64)", shape=(5,))
     if not np.allclose(many, _reference_neuron(batch, w, 1.5)):
         raise Wrong("neuron is right for one image but not for a batch: compute x @ w + b for every row.")
@@ -143,7 +144,7 @@ def _small_fitted_mlp():
     from sklearn.exceptions import ConvergenceWarning
     from sklearn.neural_network import MLPClassifier
 
-    X_train, _, y_train, _ = digits_split()
+    X_train, _, y_train, _ = _digits_split()
     model = MLPClassifier(hidden_layer_sizes=(6,), solver="lbfgs", max_iter=15, random_state=3)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
@@ -154,14 +155,7 @@ def _small_fitted_mlp():
 def _check_q3(first_layer_images: Any) -> str:
     expect_callable(first_layer_images, "first_layer_images")
     model = _small_fitted_mlp()
-    try:
-        images = first_layer_images(model)
-    except Exception as error:  # noqa: BLE001
-        raise Wrong(
-            f"first_layer_images(model) failed on a fitted network with 6 hidden neurons: {type(error).__name__}: {error}"
-        ) from None
-    if images is Ellipsis:
-        raise NotAttempted("first_layer_images still returns the ... placeholder.")
+    images = call_learner(first_layer_images, model, name="first_layer_images", shown="a fitted network with 6 hidden neurons")
     images = expect_array(images, "first_layer_images(model)")
     if images.shape != (6, 8, 8):
         if images.shape == (8, 8, 6):
@@ -205,12 +199,12 @@ q3 = Question(
 
 def _check_q4(model: Any) -> str:
     expect_fitted_estimator(model, "model")
-    _, X_test, _, y_test = digits_split()
+    _, X_test, _, y_test = _digits_split()
     try:
         predictions = np.asarray(model.predict(X_test))
     except Exception as error:  # noqa: BLE001
         raise Wrong(
-            f"model.predict failed on raw test pixels of shape {X_test.shape}: {type(error).__name__}: {error}. "
+            f"model.predict failed on raw test pixels of shape {X_test.shape}: {one_line(error)} "
             "The model must take the 64 raw pixel values (0-16) of each image."
         ) from None
     if predictions.shape != y_test.shape:

@@ -28,25 +28,8 @@ from nncourse.optim import numerical_gradient
 __all__ = ["q1", "q2", "q3", "q4", "q5", "q6"]
 
 
-def _contains_placeholder(value: Any) -> bool:
-    """True when ``value`` is ``...`` or a tuple, list, dict or object array holding one."""
-    if is_placeholder(value):
-        return True
-    if isinstance(value, dict):
-        return any(_contains_placeholder(item) for item in value.values())
-    if isinstance(value, (list, tuple)):
-        return any(_contains_placeholder(item) for item in value)
-    if isinstance(value, np.ndarray) and value.dtype == object:
-        return any(_contains_placeholder(item) for item in value.ravel())
-    return False
-
-
-def _call(function: Callable[..., Any], *args: Any, name: str = "your function") -> Any:
-    """Call the learner's function; a result still holding ``...`` means "not attempted yet"."""
-    result = function(*args)
-    if _contains_placeholder(result):
-        raise NotAttempted(f"{name} still returns the ... placeholder: fill in the lines marked '# Your code here'.")
-    return result
+from nncourse.exercises.tools import call_learner as _call  # noqa: E402
+from nncourse.exercises.tools import contains_placeholder as _contains_placeholder  # noqa: E402,F401
 
 
 # ---------------------------------------------------------------------------------------------
@@ -148,7 +131,13 @@ LARGEST_RATE = 2 / 6  # f = 3 w1**2 + 0.5 w2**2: curvatures 6 and 1, GD diverges
 
 def _check_largest_rate(rate: Any) -> str:
     value = expect_number(rate, "largest_learning_rate")
-    if abs(value - LARGEST_RATE) <= 0.005:
+    if LARGEST_RATE < value <= LARGEST_RATE + 0.01:
+        raise Wrong(
+            f"Just above the limit: at η = {value:g} each step multiplies w1 by 1 - 6η = {1 - 6 * value:.3f}, "
+            "which is larger than 1 in size, so w1 grows and the run diverges (slowly). The largest rate that "
+            "still converges is a little smaller: work it out exactly from the curvature."
+        )
+    if LARGEST_RATE - 0.005 <= value <= LARGEST_RATE + 1e-9:
         return (
             "Right: along w1 the curvature is 6, so each step multiplies w1 by 1 - 6η, which grows in size "
             "once η passes 2/6 ≈ 0.333. The steepest direction sets the limit for the whole valley."

@@ -33,6 +33,7 @@ from nncourse.exercises.core import (
     expect_keras_model,
     expect_number,
 )
+from nncourse.exercises.tools import dense_layers, model_outputs
 
 __all__ = [
     "q1",
@@ -127,24 +128,7 @@ def diabetes_splits() -> DiabetesSplits:
 
 def _predict(model: Any, X: np.ndarray, what: str = "your model") -> np.ndarray:
     """Predict on X, turning a wrong input shape into a sentence."""
-    wanted = getattr(model, "input_shape", None)
-    if isinstance(wanted, list):
-        raise Wrong(f"{what} takes several inputs; this exercise needs one input.")
-    if wanted is not None and len(wanted) == 2 and wanted[1] is not None and wanted[1] != X.shape[1]:
-        raise Wrong(
-            f"{what} expects {wanted[1]} numbers per example, but each example here has {X.shape[1]}. "
-            f"Start it with keras.Input(shape=({X.shape[1]},))."
-        )
-    if wanted is not None and len(wanted) != 2:
-        raise Wrong(
-            f"{what} expects inputs of shape {tuple(wanted[1:])} per example; here each example is a flat row of "
-            f"{X.shape[1]} numbers. Start it with keras.Input(shape=({X.shape[1]},))."
-        )
-    import keras
-
-    # Calling the model directly (not model.predict) runs eagerly: no tf.function is traced for
-    # each model checked, so TensorFlow prints no retracing warnings under the learner's cell.
-    return np.asarray(keras.ops.convert_to_numpy(model(X, training=False)), dtype=float)
+    return model_outputs(model, X, what=what, reshape=False)
 
 
 def _compiled_loss(model: Any, X: np.ndarray, y: np.ndarray) -> float | None:
@@ -160,8 +144,7 @@ def _close(a: float, b: float) -> bool:
     return math.isclose(a, b, rel_tol=LOSS_RTOL, abs_tol=1e-4)
 
 
-def _dense_layers(model: Any) -> list[Any]:
-    return [layer for layer in model.layers if hasattr(layer, "units")]
+_dense_layers = dense_layers
 
 
 def _activation(layer: Any) -> str:

@@ -30,7 +30,9 @@ from nncourse.exercises.core import (
     expect_history,
     expect_keras_model,
     expect_number,
+    one_line,
 )
+from nncourse.exercises.tools import call_learner, cross_entropy, dense_layers, model_outputs, private_copy
 
 __all__ = [
     "q1",
@@ -55,12 +57,17 @@ PATIENCE = 5
 MIN_DELTA = 0.001
 
 
-@lru_cache(maxsize=1)
 def digits_odd_split():
     """The lesson's split of the digits for "is it odd?": 30% training, 30% validation, 40% test.
 
-    Returns ``(X_train, X_val, X_test, y_train, y_val, y_test)``, pixels divided by 16.
+    Returns ``(X_train, X_val, X_test, y_train, y_val, y_test)``, pixels divided by 16: fresh
+    copies at each call, so changing them changes nothing the checks see.
     """
+    return private_copy(_split())
+
+
+@lru_cache(maxsize=1)
+def _split():
     from nncourse.data import load_digits_splits
 
     return tuple(load_digits_splits(target="odd", val_size=0.3, test_size=0.4))
@@ -85,27 +92,39 @@ def _call_builder(builder: Callable[..., Any], argument: Any, name: str, seed_fi
 
     if seed_first:
         set_seed(0)
-    try:
-        model = builder(argument)
-    except Exception as error:  # noqa: BLE001 - explain, never show a traceback
-        raise Wrong(f"Calling {name}({argument!r}) failed with {type(error).__name__}: {error}") from None
-    if model is Ellipsis:
-        raise NotAttempted(f"{name} still returns the ... placeholder: write its body and run the cell again.")
+    model = call_learner(builder, argument, name=name)
     if model is None:
         raise Wrong(f"{name}({argument!r}) returned None: end the function with `return model`.")
     return expect_keras_model(model, trained=False, what=f"the network {name}({argument!r}) returns")
 
 
-def _dense_layers(model: Any) -> list[Any]:
-    keras = _keras()
-    return [layer for layer in model.layers if isinstance(layer, keras.layers.Dense)]
+_dense_layers = dense_layers
 
 
 def _expect_compiled(model: Any, name: str) -> None:
+    """Raise Wrong unless the network is compiled with the binary cross-entropy loss (checked by its value)."""
     if getattr(model, "optimizer", None) is None:
         raise Wrong(
             f"The network {name} returns is not compiled: call model.compile(optimizer=..., "
             'loss="binary_crossentropy", ...) inside the function, before returning it.'
+        )
+    X_train, _, _, y_train, _, _ = _split()
+    X, y = X_train[:128], y_train[:128]
+    outputs = model_outputs(model, X, what=f"the network {name} returns")
+    if outputs.ndim != 2 or outputs.shape[1] != 1:
+        raise Wrong(f"The network {name} returns gives outputs of shape {outputs.shape}; it should end in one sigmoid unit.")
+    try:
+        reported = float(model.evaluate(X, y, verbose=0, return_dict=True)["loss"])
+    except Exception as error:  # noqa: BLE001
+        raise Wrong(f"Evaluating the network {name} returns failed with {one_line(error)}") from None
+    penalty = float(sum(float(np.asarray(loss)) for loss in model.losses))
+    expected = cross_entropy(outputs, y)
+    if expected is None or not np.isclose(reported - penalty, expected, rtol=2e-3, atol=2e-4):
+        raise Wrong(
+            f"The network {name} returns is not compiled with the binary cross-entropy loss: on a batch its loss is "
+            f"{reported - penalty:.4f}, but the binary cross-entropy of its outputs is "
+            f"{'not defined' if expected is None else f'{expected:.4f}'}. "
+            'Compile with loss="binary_crossentropy" (and a sigmoid output).'
         )
 
 
@@ -113,12 +132,12 @@ def _train_and_score(model: Any, name: str) -> float:
     """Train a fresh network briefly on the lesson's split; return its test accuracy."""
     from nncourse.compare import binary_scores
 
-    X_train, _, X_test, y_train, _, y_test = digits_odd_split()
+    X_train, _, X_test, y_train, _, y_test = _split()
     try:
         model.fit(X_train, y_train, epochs=CHECK_EPOCHS, batch_size=32, verbose=0)
     except Exception as error:  # noqa: BLE001
         raise Wrong(
-            f"Training the network from {name} failed with {type(error).__name__}: {error}. "
+            f"Training the network from {name} failed with {one_line(error)} "
             "It should take 64 inputs and end in one sigmoid unit."
         ) from None
     try:
@@ -233,7 +252,7 @@ def _check_q2(model: Any, test_cross_entropy: Any) -> str:
 
     expect_keras_model(model, trained=True, what="the penalised network")
     value = expect_number(test_cross_entropy, "test_cross_entropy")
-    X_train, _, X_test, y_train, _, y_test = digits_odd_split()
+    X_train, _, X_test, y_train, _, y_test = _split()
     try:
         truth = binary_scores(model, X_test, y_test)["loss"]
         on_train = binary_scores(model, X_train, y_train)["loss"]
@@ -296,9 +315,15 @@ def _dropout_problem(model: Any, rate: float, name: str) -> None:
             "Put Dropout between hidden layers only; the last layer is the Dense output."
         )
     dense = [index for index, layer in enumerate(layers) if isinstance(layer, keras.layers.Dense)]
-    for index in dense[:-1]:
-        if index + 1 >= len(layers) or not isinstance(layers[index + 1], keras.layers.Dropout):
+    for index, following in zip(dense[:-1], dense[1:]):
+        # Between a hidden Dense layer and the next one: a Dropout (an Activation layer may come first).
+        if not any(isinstance(layer, keras.layers.Dropout) for layer in layers[index + 1 : following]):
             raise Wrong(f"Hidden layer {layers[index].name} is not followed by a Dropout layer; the question asks for one after each hidden layer.")
+    if dense and any(isinstance(layer, keras.layers.Dropout) for layer in layers[dense[-1] + 1 :]):
+        raise Wrong(
+            "Your network has a Dropout layer after its output layer, which would zero the prediction itself during "
+            "training. Put Dropout between hidden layers only."
+        )
 
 
 def _check_q3(build_dropout_net: Any) -> str:
@@ -307,7 +332,7 @@ def _check_q3(build_dropout_net: Any) -> str:
     _dropout_problem(model, 0.5, "build_dropout_net")
     _dropout_problem(_call_builder(build_dropout_net, 0.2, "build_dropout_net"), 0.2, "build_dropout_net")
     _expect_compiled(model, "build_dropout_net")
-    batch = digits_odd_split()[2][:64]
+    batch = _split()[2][:64]
     first, second = (np.asarray(model(batch, training=True)) for _ in range(2))
     if np.allclose(first, second):
         raise Wrong("Called twice in training mode, the network gives the same outputs: its dropout has no effect.")
@@ -379,9 +404,10 @@ def _check_q4(early_stop: Any) -> str:
                 f"curve ends training far too early. The question asks for {PATIENCE}."
             )
         raise Wrong(f"patience is {early_stop.patience}; the question asks for {PATIENCE} epochs without improvement.")
-    if not np.isclose(early_stop.min_delta, MIN_DELTA):
+    # Keras flips the sign of min_delta once the callback has been used in a fit: compare sizes.
+    if not np.isclose(abs(early_stop.min_delta), MIN_DELTA):
         raise Wrong(
-            f"min_delta is {early_stop.min_delta:g}; the question asks that only improvements larger than "
+            f"min_delta is {abs(early_stop.min_delta):g}; the question asks that only improvements larger than "
             f"{MIN_DELTA:g} count: min_delta={MIN_DELTA:g}."
         )
     if not early_stop.restore_best_weights:
