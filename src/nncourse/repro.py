@@ -9,15 +9,17 @@ the last digits, which after many epochs can grow into a visibly different curve
 
 from __future__ import annotations
 
+import math
 import os
 import random
+import re
 import sys
 
 import numpy as np
 
 from nncourse.errors import CourseError
 
-__all__ = ["set_seed"]
+__all__ = ["prose_number", "set_seed"]
 
 
 def set_seed(seed: int = 42, deterministic_ops: bool = False, keras: bool | None = None) -> None:
@@ -51,3 +53,62 @@ def set_seed(seed: int = 42, deterministic_ops: bool = False, keras: bool | None
         import tensorflow as tf
 
         tf.config.experimental.enable_op_determinism()
+
+
+_NUMBER = re.compile(
+    r"(?P<power>10\^\{?(?P<pexp>[-\u2212]?\d+)\}?)"
+    r"|(?:(?<![\w.{^])(?P<sign>[-\u2212]))?(?P<digits>\d[\d,]*(?:\.\d+)?)\s*"
+    r"(?:(?P<percent>%)|\\times\s*10\^\{?(?P<exp>[-\u2212]?\d+)\}?)?"
+)
+
+
+def _parse_prose(text: str) -> tuple[float, float, float]:
+    """The value a prose phrase states and the interval its rounding allows: (value, low, high).
+
+    The last number in ``text`` counts. "about 88%" means 0.875 to 0.885; "about 0.097" means
+    0.0965 to 0.0975; "1,437" means 1436.5 to 1437.5; "about $3 \\times 10^{-5}$" means
+    2.5e-5 to 3.5e-5; a bare power of ten, "about $10^{-16}$", means its order of magnitude
+    (0.5e-16 to 5e-16).
+    """
+    matches = list(_NUMBER.finditer(text))
+    if not matches:
+        raise ValueError(f"no number in the prose phrase {text!r}")
+    found = matches[-1]
+    if found["power"]:
+        exponent = int(found["pexp"].replace("\u2212", "-"))
+        return 10.0**exponent, 0.5 * 10.0**exponent, 5 * 10.0**exponent
+    digits = found["digits"].replace(",", "")
+    decimals = len(digits.split(".")[1]) if "." in digits else 0
+    value, half = float(digits), 0.5 * 10.0**-decimals
+    if found["sign"]:
+        value = -value
+    scale = 1.0
+    if found["percent"]:
+        scale = 0.01
+    elif found["exp"] is not None:
+        scale = 10.0 ** int(found["exp"].replace("\u2212", "-"))
+    return value * scale, (value - half) * scale, (value + half) * scale
+
+
+def prose_number(value: float, prose: str, low: float | None = None, high: float | None = None) -> float:
+    """Fail unless ``value`` is what the phrase ``prose`` of the lesson says it is.
+
+    Lessons call it in hidden cells (tagged ``remove-cell`` and ``prose-check``) right after the
+    result a sentence quotes, so a prose number that the output contradicts fails the tests.
+    ``prose`` is copied word for word from the lesson (``tests/test_prose_checks.py`` checks it
+    is there). By default the interval comes from the phrase's rounding: "about 88%" accepts
+    0.875 <= value < 0.885. Give ``low`` and ``high`` for phrases that are not a rounded number,
+    such as "below 10^-4" or "more than ten times".
+
+    Returns the value, so a cell can show it when run by hand.
+    """
+    value = float(value)
+    if low is None or high is None:
+        _, parsed_low, parsed_high = _parse_prose(prose)
+        low = parsed_low if low is None else low
+        high = parsed_high if high is None else high
+    # a hair of slack so that a value printed as exactly the boundary is judged as printed
+    slack = 1e-9 * max(1.0, abs(low), abs(high))
+    if not (math.isfinite(value) and low - slack <= value < high + slack):
+        raise AssertionError(f"the lesson says {prose!r} ({low:g} to {high:g}), but the output is {value:.6g}")
+    return value
