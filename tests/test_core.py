@@ -139,3 +139,63 @@ def test_expect_keras_model():
     with pytest.raises(Wrong, match="Keras model"):
         expect_keras_model("model")
     assert expect_keras_model(keras.Sequential([keras.Input(shape=(2,)), keras.layers.Dense(1)]), trained=False)
+
+
+# ------------------------------------------------------------------ round 2 (issue 12): messages
+
+
+def test_a_wrong_number_of_answers_names_the_expected_call():
+    def two(history, model):
+        return "ok"
+
+    question = Question("Q", two, [], "")
+    for answers in ((1,), (1, 2, 3)):
+        result = question.evaluate(*answers)
+        assert result.status == INCORRECT and "check(history, model)" in result.message
+        assert "missing" not in result.message and "positional" not in result.message
+    assert question.evaluate(1, 2).status == CORRECT
+
+
+def test_library_errors_are_summarised_in_one_line():
+    from nncourse.exercises.core import one_line
+
+    def explodes(answer):
+        raise ValueError("first line\n" + "data " * 30_000)
+
+    result = Question("Q", explodes, [], "").evaluate(5)
+    assert result.status == INCORRECT and "first line" in result.message and len(result.message) < 400
+    assert one_line(ValueError("x" * 1000)).endswith("...") and len(one_line(ValueError("x" * 1000))) < 230
+
+
+def test_nan_and_infinity_are_blamed_on_the_learners_computation():
+    for bad in (float("nan"), float("inf")):
+        result = QUESTION.evaluate(bad)
+        assert result.status == INCORRECT and "your computation" in result.message
+    with pytest.raises(Wrong, match="log of 0"):
+        expect_array([1.0, np.nan])
+
+
+def test_solution_shows_the_answer_of_the_solution_notebook(capsys):
+    from nncourse.exercises.lesson4 import q4
+
+    assert "EarlyStopping(" in q4.answer and "SOLUTION" not in q4.answer and "check(" not in q4.answer
+    q4.solution()
+    assert q4.answer.splitlines()[0] in capsys.readouterr().out
+    assert q4.call_form() == "q4.check(early_stop)"
+
+
+def test_shared_helpers():
+    from nncourse.exercises.core import NotAttempted
+    from nncourse.exercises.tools import call_learner, cross_entropy, private_copy
+
+    with pytest.raises(Wrong, match="ZeroDivisionError"):
+        call_learner(lambda x: 1 / 0, 3, name="f")
+    with pytest.raises(NotAttempted):
+        call_learner(lambda x: (x, ...), 3, name="f")
+    assert cross_entropy([0.5, 0.5], [0, 1]) == pytest.approx(np.log(2))
+    assert cross_entropy([[0.25, 0.75]], [1]) == pytest.approx(-np.log(0.75))
+    assert cross_entropy([[2.0, -1.0]], [0]) is None
+    original = (np.zeros(2),)
+    copied = private_copy(original)
+    copied[0][0] = 1
+    assert original[0][0] == 0

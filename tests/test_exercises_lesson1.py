@@ -10,13 +10,11 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from nncourse.exercises.core import CORRECT, INCORRECT, NOT_ATTEMPTED
+from nncourse.exercises import lesson1
 from nncourse.exercises.lesson1 import digits_split, q1, q2, q3, q4
 
 
-def assert_wrong(result, *words):
-    assert result.status == INCORRECT, result
-    for word in words:
-        assert word in result.message, result.message
+from checktools import assert_wrong
 
 
 # q1 ------------------------------------------------------------------------------------------
@@ -135,3 +133,36 @@ def test_q4_bad_input(data):
     assert_wrong(q4.evaluate("model"), "fit and predict")
     narrow = LogisticRegression(max_iter=500).fit(X_train[:, :10], y_train)
     assert_wrong(q4.evaluate(narrow), "64 raw pixel")
+
+
+# ------------------------------------------------------------------ round 2 (issue 12)
+
+from checktools import assert_correct, reference  # noqa: E402
+
+
+def test_reference_answers_from_the_solution_notebook_pass():
+    assert_correct(q1.evaluate(reference(q1)["n_params"]))
+    assert_correct(q2.evaluate(reference(q2, np=np)["neuron"]))
+    assert_correct(q3.evaluate(reference(q3)["first_layer_images"]))
+
+
+def test_changing_the_learners_test_images_changes_nothing_the_check_sees():
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    X_train, X_test, y_train, y_test = lesson1.digits_split()
+    X_test /= 16
+    X_train /= 16
+    model = make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000, C=0.5)).fit(X_train * 16, y_train)
+    assert lesson1.digits_split()[1].max() == 16
+    assert q4.evaluate(model).status in (CORRECT, INCORRECT)
+    assert "raw test pixels" not in q4.evaluate(model).message
+
+
+def test_neuron_errors_are_one_line():
+    def neuron(x, w, b):
+        raise ValueError("boom\n" + "x" * 100_000)
+
+    result = q2.evaluate(neuron)
+    assert result.status == INCORRECT and "boom" in result.message and len(result.message) < 500

@@ -27,10 +27,7 @@ from nncourse.repro import set_seed  # noqa: E402
 layers = keras.layers
 
 
-def assert_wrong(result, *words):
-    assert result.status == INCORRECT, result
-    for word in words:
-        assert word.lower() in result.message.lower(), (word, result.message)
+from checktools import assert_wrong
 
 
 # ---------------------------------------------------------------------------------------------

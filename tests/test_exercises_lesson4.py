@@ -25,10 +25,7 @@ def quick_checks(monkeypatch):
     monkeypatch.setattr(lesson4, "MIN_TEST_ACCURACY", 0.8)
 
 
-def assert_wrong(result, *words):
-    assert result.status == INCORRECT, result
-    for word in words:
-        assert word.lower() in result.message.lower(), (word, result.message)
+from checktools import assert_wrong
 
 
 def net(*hidden_layers, output_penalty=None, compile_it=True):
@@ -380,3 +377,78 @@ def test_q6_bad_input():
     assert_wrong(q6.evaluate(lambda seed: None), "returned none")
     assert_wrong(q6.evaluate(seeded(0)), "not the function that builds one")
     assert_wrong(q6.evaluate(None), "none")
+
+
+# ------------------------------------------------------------------ round 2 (issue 12): fixed defects
+
+from checktools import assert_correct, reference  # noqa: E402
+
+
+def test_reference_answers_from_the_solution_notebook_pass():
+    ns = reference(q1, keras=keras, layers=layers)
+    assert_correct(q1.evaluate(ns["build_l2_net"]))
+    ns = reference(q3, keras=keras, layers=layers)
+    assert_correct(q3.evaluate(ns["build_dropout_net"]))
+    ns = reference(q4, keras=keras)
+    assert_correct(q4.evaluate(ns["early_stop"]))
+    ns = reference(q6, keras=keras, layers=layers)
+    assert_correct(q6.evaluate(ns["build_seeded_net"]))
+
+
+def test_q1_mse_loss_fails():
+    def build(strength):
+        penalty = keras.regularizers.L2(strength)
+        model = keras.Sequential([keras.Input(shape=(64,)), layers.Dense(32, activation="relu", kernel_regularizer=penalty),
+                                  layers.Dense(1, activation="sigmoid", kernel_regularizer=penalty)])
+        model.compile(optimizer="adam", loss="mse")
+        return model
+
+    assert_wrong(q1.evaluate(build), "binary cross-entropy")
+
+
+def test_q1_functional_api_with_separate_activations_passes():
+    def build(strength):
+        inputs = keras.Input(shape=(64,))
+        x = layers.Dense(32, kernel_regularizer=keras.regularizers.l2(strength))(inputs)
+        x = layers.Activation("relu")(x)
+        outputs = layers.Dense(1, activation="sigmoid", kernel_regularizer=keras.regularizers.l2(strength))(x)
+        model = keras.Model(inputs, outputs)
+        model.compile(optimizer=keras.optimizers.Adam(), loss=keras.losses.BinaryCrossentropy(), metrics=["accuracy"])
+        return model
+
+    assert_correct(q1.evaluate(build))
+
+
+def test_q3_dense_then_activation_then_dropout_passes():
+    def build(rate):
+        return net(layers.Dense(32), layers.Activation("relu"), layers.Dropout(rate),
+                   layers.Dense(16), layers.ReLU(), layers.Dropout(rate))
+
+    assert_correct(q3.evaluate(build))
+
+
+def test_q4_a_used_callback_and_positional_arguments_pass():
+    used = keras.callbacks.EarlyStopping(monitor="val_loss", min_delta=0.001, patience=5, restore_best_weights=True)
+    model = net(layers.Dense(8, activation="relu"))
+    X, y = np.zeros((8, 64)), np.zeros(8)
+    model.fit(X, y, validation_data=(X, y), epochs=2, callbacks=[used], verbose=0)
+    assert used.min_delta < 0  # what Keras does, and why the check compares sizes
+    assert_correct(q4.evaluate(used))
+    assert_correct(q4.evaluate(keras.callbacks.EarlyStopping("val_loss", 0.001, 5, mode="min", restore_best_weights=True)))
+
+
+def test_q4_wrong_number_of_answers_names_the_call():
+    assert_wrong(q4.evaluate(None, None), "q4.check(early_stop)")
+
+
+def test_the_learners_arrays_are_not_the_checks():
+    X_train = lesson4.digits_odd_split()[0]
+    X_train /= 16
+    assert lesson4.digits_odd_split()[0].max() > 0.5
+
+
+def test_q5_the_lowest_loss_itself_is_not_an_epoch():
+    history = {"loss": [0.9, 0.5, 0.4, 0.3], "val_loss": [0.8, 0.45, 0.5, 0.55]}
+    assert_correct(q5.evaluate(history, 4, 2))
+    assert_correct(q5.evaluate(history, np.int64(4), 2.0))
+    assert_wrong(q5.evaluate(history, 4, 0.45), "lowest val_loss itself")

@@ -140,7 +140,9 @@ class Question:
             :class:`Wrong` with an explanation, or :class:`NotAttempted`. Placeholders (``...``)
             among the answers are caught before it is called.
         hints: one or more hints, from gentle to explicit.
-        solution_code: the reference answer, as code.
+        solution_code: only a fallback. ``solution()`` shows the answer that ``nncourse generate``
+            extracted from the solution notebook (``answers.json``), the code the tests execute;
+            this string is shown only for a question that no solution notebook checks.
     """
 
     label: str

@@ -82,7 +82,6 @@ q1 = Question(
         "A dense layer with n inputs and m neurons has n*m weights and m biases.",
         "There are three layers to count: 64 -> 32, 32 -> 8 and 8 -> 10.",
     ],
-    solution_code="n_params = (64 * 32 + 32) + (32 * 8 + 8) + (8 * 10 + 10)",
 )
 
 
@@ -130,7 +129,6 @@ q2 = Question(
         "The weighted sum of all 64 inputs is a dot product: x @ w. Then add b.",
         "Pass the sum z through the sigmoid: 1 / (1 + np.exp(-z)). x @ w also works when x is a (n, 64) batch.",
     ],
-    solution_code="def neuron(x, w, b):\n    return 1 / (1 + np.exp(-(x @ w + b)))",
 )
 
 
@@ -186,11 +184,6 @@ q3 = Question(
         "model.coefs_[0] has shape (64, n_hidden): one column of 64 weights per hidden neuron.",
         "Transpose to (n_hidden, 64), then reshape to (n_hidden, 8, 8).",
     ],
-    solution_code=(
-        "def first_layer_images(model):\n"
-        "    weights = model.coefs_[0]            # (64, n_hidden)\n"
-        "    return weights.T.reshape(-1, 8, 8)   # (n_hidden, 8, 8)"
-    ),
 )
 
 
@@ -230,11 +223,4 @@ q4 = Question(
         "make_pipeline(StandardScaler(), MLPClassifier(...)) scales inside the model, so it takes raw pixels.",
         "16 hidden neurons are few: try 32 or 64. A larger alpha (say 1.0) penalises large weights and curbs overfitting.",
     ],
-    solution_code=(
-        "model = make_pipeline(\n"
-        "    StandardScaler(),\n"
-        '    MLPClassifier(hidden_layer_sizes=(32,), solver="lbfgs", alpha=1.0, max_iter=1000, random_state=0),\n'
-        ")\n"
-        "model.fit(X_train, y_train)"
-    ),
 )

@@ -201,7 +201,6 @@ q1 = Question(
         "pixels = photo.reshape(-1, 3) keeps the three channels of each pixel together. For the batch, add an axis "
         "of length 1 in front: photo[np.newaxis].",
     ],
-    solution_code="pixels = photo.reshape(-1, 3)\nbatch = photo[np.newaxis]",
 )
 
 
@@ -295,11 +294,6 @@ q2 = Question(
         'output_activation = "sigmoid", loss = "binary_crossentropy", optimizer = "rmsprop", batch_size = 10, '
         "epochs = 50.",
     ],
-    solution_code=(
-        "n_inputs = 64\nfirst_hidden = 12\nsecond_hidden = 8\nhidden_activation = \"relu\"\noutput_units = 1\n"
-        "output_activation = \"sigmoid\"\nloss = \"binary_crossentropy\"\noptimizer = \"rmsprop\"\n"
-        "batch_size = 10\nepochs = 50"
-    ),
 )
 
 
@@ -345,7 +339,6 @@ q3 = Question(
         "np.argmin gives the position counted from 0; epochs are counted from 1. "
         'best_epoch = int(np.argmin(even_odd_history.history["val_loss"])) + 1',
     ],
-    solution_code='best_epoch = int(np.argmin(even_odd_history.history["val_loss"])) + 1',
 )
 
 
@@ -427,12 +420,6 @@ q4 = Question(
         "e^1000 is too large for a float. Since softmax(z) = softmax(z - c) for any number c, subtract each row's "
         "maximum before np.exp.",
     ],
-    solution_code=(
-        "def softmax(scores):\n"
-        "    shifted = scores - scores.max(axis=1, keepdims=True)\n"
-        "    exps = np.exp(shifted)\n"
-        "    return exps / exps.sum(axis=1, keepdims=True)"
-    ),
 )
 
 
@@ -512,20 +499,6 @@ q5 = Question(
         "the largest in each row, which is the predicted digit.",
         "64-32-16-10 with ReLU hidden layers, Adam, 30 epochs with batch size 32 reaches about 95%.",
     ],
-    solution_code=(
-        "def train_digit_model():\n"
-        "    model = keras.Sequential([\n"
-        "        keras.Input(shape=(64,)),\n"
-        '        layers.Dense(32, activation="relu"),\n'
-        '        layers.Dense(16, activation="relu"),\n'
-        '        layers.Dense(10, activation="softmax"),\n'
-        "    ])\n"
-        '    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])\n'
-        "    model.fit(Xd_train, yd_train, epochs=30, batch_size=32, validation_data=(Xd_val, yd_val), verbose=0)\n"
-        "    return model\n\n"
-        "digit_model = train_digit_model()\n"
-        "y_pred = digit_model.predict(Xd_test, verbose=0).argmax(axis=1)"
-    ),
 )
 
 
@@ -606,19 +579,4 @@ q6 = Question(
         "Plain SGD struggles when a new network's outputs (near 0) are far from the targets (near 150): start the "
         "output bias at the mean, layers.Dense(1, bias_initializer=keras.initializers.Constant(y_train_r.mean())).",
     ],
-    solution_code=(
-        "def train_with_checkpoint(path):\n"
-        "    model = keras.Sequential([\n"
-        "        keras.Input(shape=(10,)),\n"
-        '        layers.Dense(32, activation="relu"),\n'
-        '        layers.Dense(16, activation="relu"),\n'
-        "        layers.Dense(1, bias_initializer=keras.initializers.Constant(y_train_r.mean())),\n"
-        "    ])\n"
-        '    model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.001), loss="mse", metrics=["mae"])\n'
-        '    checkpoint = keras.callbacks.ModelCheckpoint(path, monitor="val_loss", save_best_only=True)\n'
-        "    return model.fit(X_train_r, y_train_r, epochs=40, batch_size=32, validation_data=(X_val_r, y_val_r),\n"
-        "                     callbacks=[checkpoint], verbose=0)\n\n"
-        "regression_history = train_with_checkpoint(checkpoint_path)\n"
-        "best_model = keras.models.load_model(checkpoint_path)"
-    ),
 )

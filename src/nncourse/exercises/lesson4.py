@@ -229,18 +229,6 @@ q1 = Question(
         "Build with keras.Sequential([keras.Input(shape=(64,)), layers.Dense(...), ...]), then call "
         'model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"]) and return model.',
     ],
-    solution_code=(
-        "def build_l2_net(strength):\n"
-        "    penalty = keras.regularizers.L2(strength)\n"
-        "    model = keras.Sequential([\n"
-        "        keras.Input(shape=(64,)),\n"
-        '        layers.Dense(128, activation="relu", kernel_regularizer=penalty),\n'
-        '        layers.Dense(64, activation="relu", kernel_regularizer=penalty),\n'
-        '        layers.Dense(1, activation="sigmoid", kernel_regularizer=penalty),\n'
-        "    ])\n"
-        '    model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])\n'
-        "    return model"
-    ),
 )
 
 
@@ -289,7 +277,6 @@ q2 = Question(
         "test_cross_entropy = reported_loss - float(sum(penalised_net.losses)); or compute the cross-entropy "
         "of model.predict(X_test) yourself.",
     ],
-    solution_code="test_cross_entropy = reported_loss - float(sum(penalised_net.losses))",
 )
 
 
@@ -354,19 +341,6 @@ q3 = Question(
         "layers.Dense(64, activation=\"relu\"), layers.Dropout(rate), layers.Dense(1, activation=\"sigmoid\")]), "
         "then compile and return it.",
     ],
-    solution_code=(
-        "def build_dropout_net(rate):\n"
-        "    model = keras.Sequential([\n"
-        "        keras.Input(shape=(64,)),\n"
-        '        layers.Dense(128, activation="relu"),\n'
-        "        layers.Dropout(rate),\n"
-        '        layers.Dense(64, activation="relu"),\n'
-        "        layers.Dropout(rate),\n"
-        '        layers.Dense(1, activation="sigmoid"),\n'
-        "    ])\n"
-        '    model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])\n'
-        "    return model"
-    ),
 )
 
 
@@ -429,10 +403,6 @@ q4 = Question(
         f'early_stop = keras.callbacks.EarlyStopping(monitor="val_loss", min_delta={MIN_DELTA:g}, patience={PATIENCE}, '
         "restore_best_weights=True)",
     ],
-    solution_code=(
-        f'early_stop = keras.callbacks.EarlyStopping(monitor="val_loss", min_delta={MIN_DELTA:g}, '
-        f"patience={PATIENCE}, restore_best_weights=True)"
-    ),
 )
 
 
@@ -460,6 +430,10 @@ def _check_q5(history: Any, epochs_run: Any, best_epoch: Any) -> str:
             raise Wrong(f"epochs_run is {run:g}, one short: count the entries of the history (epochs count from 1).")
         raise Wrong(f"epochs_run is {run:g}; count the values in history_es.history[\"loss\"], one per epoch run.")
     if best != true_best:
+        if best != int(best):
+            if np.isclose(best, val_loss.min()):
+                raise Wrong(f"{best:g} is the lowest val_loss itself; best_epoch is the number of the epoch where it came.")
+            raise Wrong(f"best_epoch is {best:g}; an epoch number is a whole number, counted from 1.")
         if best == true_best - 1:
             raise Wrong(
                 f"best_epoch is {best:g}, off by one: np.argmin counts from 0 but epochs count from 1, so add 1."
@@ -487,10 +461,6 @@ q5 = Question(
         "with the lowest val_loss.",
         'epochs_run = len(history_es.history["loss"]); best_epoch = int(np.argmin(history_es.history["val_loss"])) + 1',
     ],
-    solution_code=(
-        'epochs_run = len(history_es.history["loss"])\n'
-        'best_epoch = int(np.argmin(history_es.history["val_loss"])) + 1'
-    ),
 )
 
 
@@ -528,13 +498,4 @@ q6 = Question(
         "and restarts Keras' own generator.",
         "Call keras.utils.set_random_seed(seed) first, then build the keras.Sequential network and return it.",
     ],
-    solution_code=(
-        "def build_seeded_net(seed):\n"
-        "    keras.utils.set_random_seed(seed)\n"
-        "    return keras.Sequential([\n"
-        "        keras.Input(shape=(64,)),\n"
-        '        layers.Dense(16, activation="relu"),\n'
-        '        layers.Dense(1, activation="sigmoid"),\n'
-        "    ])"
-    ),
 )

@@ -91,7 +91,10 @@ def model_outputs(model: Any, X: np.ndarray, what: str = "your model", hint: str
     naming both shapes. Any other failure is summarised in one line.
     """
     X = np.asarray(X)
-    wanted = getattr(model, "input_shape", None) if getattr(model, "built", True) else None
+    try:
+        wanted = model.input_shape if getattr(model, "built", True) else None
+    except Exception:  # noqa: BLE001 - a model built without keras.Input may not know its input shape
+        wanted = None
     if isinstance(wanted, list):
         raise Wrong(f"{what} takes several inputs; this exercise needs one input.")
     per_example = X.shape[1:]
