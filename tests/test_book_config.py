@@ -37,6 +37,7 @@ kernelspec:
 
 def build(tmp_path: Path, code: str) -> subprocess.CompletedProcess:
     shutil.copy(ROOT / "_config.yml", tmp_path / "_config.yml")
+    shutil.copytree(ROOT / "_static", tmp_path / "_static")  # the favicon and CSS _config.yml names
     (tmp_path / "_toc.yml").write_text("format: jb-book\nroot: index\n", encoding="utf-8")
     (tmp_path / "index.md").write_text(PAGE.format(code=code), encoding="utf-8")
     jupyter_book = Path(sys.executable).parent / "jupyter-book"
