@@ -166,3 +166,13 @@ def test_neuron_errors_are_one_line():
 
     result = q2.evaluate(neuron)
     assert result.status == INCORRECT and "boom" in result.message and len(result.message) < 500
+
+
+def test_q3_normalising_the_weights_in_place_is_caught():
+    def first_layer_images(model):
+        weights = model.coefs_[0]
+        weights /= np.abs(weights).max()
+        return weights.T.reshape(-1, 8, 8)
+
+    assert_wrong(q3.evaluate(first_layer_images), "unscaled")
+    assert_correct(q3.evaluate(reference(q3)["first_layer_images"]))

@@ -380,3 +380,32 @@ def test_q6_bad_input(reference_regression):
     assert_wrong(q6.evaluate(best, None, path), "None")
     assert_wrong(q6.evaluate(best, {"loss": [1.0]}, path), "val_loss")
     assert q6.evaluate(..., history, path).status == NOT_ATTEMPTED
+
+
+# ------------------------------------------------------------------ round 2 (issue 12)
+
+from checktools import assert_correct, reference  # noqa: E402
+
+
+def test_q5_a_penalised_network_and_the_functional_api_pass(digits):
+    set_seed(0)
+    inputs = keras.Input(shape=(64,))
+    hidden = layers.Dense(32, activation="relu", kernel_regularizer=keras.regularizers.L2(1e-3))(inputs)
+    outputs = layers.Dense(10, activation="softmax")(hidden)
+    model = keras.Model(inputs, outputs)
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01), loss=keras.losses.SparseCategoricalCrossentropy())
+    model.fit(digits.X_train, digits.y_train, epochs=6, batch_size=64, verbose=0)
+    y_pred = np.argmax(model.predict(digits.X_test, verbose=0), axis=-1)
+    assert_correct(q5.evaluate(model, y_pred))
+    assert_correct(q5.evaluate(model, list(y_pred)))
+
+
+def test_q1_q3_q4_reference_answers_from_the_solution_notebook_pass(photo):
+    ns = reference(q1, photo=photo, np=np)
+    assert_correct(q1.evaluate(ns["pixels"], ns["batch"]))
+    ns = reference(q4, np=np)
+    assert_correct(q4.evaluate(ns["softmax"]))
+    history = {"loss": [0.9, 0.5, 0.4], "val_loss": [0.8, 0.4, 0.6]}
+    even_odd_history = type("H", (), {"history": history})()
+    ns = reference(q3, np=np, even_odd_history=even_odd_history)
+    assert_correct(q3.evaluate(history, ns["best_epoch"]))

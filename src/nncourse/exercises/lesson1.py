@@ -152,7 +152,10 @@ def _small_fitted_mlp():
 
 def _check_q3(first_layer_images: Any) -> str:
     expect_callable(first_layer_images, "first_layer_images")
-    model = _small_fitted_mlp()
+    import copy
+
+    reference = _small_fitted_mlp()
+    model = copy.deepcopy(reference)  # the learner's function may change what it is given
     images = call_learner(first_layer_images, model, name="first_layer_images", shown="a fitted network with 6 hidden neurons")
     images = expect_array(images, "first_layer_images(model)")
     if images.shape != (6, 8, 8):
@@ -162,10 +165,10 @@ def _check_q3(first_layer_images: Any) -> str:
             f"For a network with 6 hidden neurons the result should have shape (6, 8, 8), but has shape {images.shape}. "
             "Use the first weight matrix, coefs_[0], of shape (64, 6)."
         )
-    expected = model.coefs_[0].T.reshape(6, 8, 8)
+    expected = reference.coefs_[0].T.reshape(6, 8, 8)
     if np.allclose(images, expected):
         return "images[k] holds the 64 weights of hidden neuron k, laid out as the 8x8 pixels they multiply."
-    if np.allclose(images, model.coefs_[0].reshape(6, 8, 8)):
+    if np.allclose(images, reference.coefs_[0].reshape(6, 8, 8)):
         raise Wrong(
             "The shape is right but the pixels are scrambled: coefs_[0] has one COLUMN per neuron, "
             "so transpose it before reshaping."

@@ -137,7 +137,9 @@ def _compiled_loss(model: Any, X: np.ndarray, y: np.ndarray) -> float | None:
         result = model.evaluate(X, y, verbose=0, return_dict=True)
     except Exception:  # noqa: BLE001 - labels of the wrong form for this loss
         return None
-    return float(result["loss"])
+    # evaluate adds any weight penalties (kernel_regularizer) to the loss: take them away.
+    penalty = float(sum(float(np.asarray(loss)) for loss in model.losses))
+    return float(result["loss"]) - penalty
 
 
 def _close(a: float, b: float) -> bool:
