@@ -188,7 +188,7 @@ def test_q3_reference_passes(frame):
 
 
 def test_q3_true_false_columns_pass_with_a_tip(frame):
-    result = lesson7.q3.evaluate(pd.get_dummies(frame["target"], prefix="target"))
+    result = lesson7.q3.evaluate(pd.concat([frame, pd.get_dummies(frame["target"], prefix="target")], axis=1))
     assert result.status == CORRECT, result
     assert "dtype=int" in result.message
 
@@ -204,7 +204,10 @@ def test_q3_numbered_from_one_fails(frame):
 
 def test_q3_reordered_rows_fail(frame):
     dummies = pd.get_dummies(frame["target"], prefix="target", dtype=int)
-    assert_incorrect(lesson7.q3.evaluate(dummies.sort_values("target_0").reset_index(drop=True)), "right columns")
+    table = pd.concat([frame, dummies], axis=1)
+    shuffled = table.copy()
+    shuffled[list(dummies.columns)] = dummies.sort_values("target_0").to_numpy()
+    assert_incorrect(lesson7.q3.evaluate(shuffled), "right columns")
 
 
 def test_q3_bad_input_is_explained(frame):
@@ -212,7 +215,7 @@ def test_q3_bad_input_is_explained(frame):
     assert_incorrect(lesson7.q3.evaluate(frame["target"]), "Series")
     assert_incorrect(lesson7.q3.evaluate(np.eye(10)), "DataFrame")
     dummies = pd.get_dummies(frame["target"], prefix="target", dtype=int)
-    assert_incorrect(lesson7.q3.evaluate(dummies.head(10)), "one per training image")
+    assert_incorrect(lesson7.q3.evaluate(pd.concat([frame, dummies], axis=1).head(10)), "one per training image")
 
 
 # --- Questions 4 and 5: small Keras models ------------------------------------------------------
@@ -602,3 +605,12 @@ def test_q2_global_labels_with_local_images_get_a_sentence(small_fashion):
         return show_images(images[y_train == class_index][:n], ncols=10)
 
     assert_incorrect(lesson7.q2.evaluate(grid), "its own arguments images and labels")
+
+
+def test_q2_q6_reference_answers_from_the_solution_notebook_pass():
+    from checktools import assert_correct, reference
+
+    ns = reference(lesson7.q6, np=np, pd=pd)
+    assert_correct(lesson7.q6.evaluate(ns["decide"], ns["accuracy_coverage"]))
+    ns = reference(lesson7.q2, np=np, show_images=show_images, class_names=[f"class {k}" for k in range(10)])
+    assert_correct(lesson7.q2.evaluate(ns["class_grid"]))
