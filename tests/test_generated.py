@@ -467,3 +467,7 @@ a = b
     assert "$$\na = b\n$$" in out
     assert not notebooks.colab_problems(out), notebooks.colab_problems(out)
     assert notebooks.colab_problems(text)
+    amsmath = "Text\n\\begin{align}\na &= b\n\\end{align}\n\n$$\nx\n$$ (eq-x)\n"
+    converted = notebooks.colab_markdown(amsmath, ROOT / "lessons" / "03-y.md", "https://github.com/o/r", "main")
+    assert "$$\n\\begin{align}" in converted and "\\end{align}\n$$" in converted and "(eq-x)" not in converted
+    assert notebooks.colab_problems("\\begin{align}\na\n\\end{align}") and not notebooks.colab_problems(converted)

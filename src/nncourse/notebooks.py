@@ -384,8 +384,22 @@ def colab_markdown(text: str, md_path: str | Path, repo_url: str, branch: str) -
     md_path = Path(md_path)
     out: list[str] = []
     stack: list[tuple[str, str]] = []  # (closing fence, kind)
+    in_dollars, bare_env = False, None
     for line in text.splitlines():
         stripped = line.strip()
+        if stripped.startswith("$$") and not (stack and stack[-1][1] == "code"):
+            in_dollars = not in_dollars if stripped.count("$$") == 1 else in_dollars
+            line = re.sub(r"^(\s*\$\$)\s*\([\w-]+\)\s*$", r"\1", line)  # $$ (label): the label goes
+            stripped = line.strip()
+        begin = re.match(r"^\\begin\{(?P<env>[\w*]+)\}", stripped)
+        if begin and not in_dollars and bare_env is None and not (stack and stack[-1][1] in ("code", "math")):
+            bare_env = begin.group("env")  # amsmath without $$: Colab needs the dollars
+            out.append("$$")
+        if bare_env is not None and stripped.startswith(f"\\end{{{bare_env}}}"):
+            out.append(line)
+            out.append("$$")
+            bare_env = None
+            continue
         if stack and stripped == stack[-1][0]:
             fence, kind = stack.pop()
             if kind == "math":
@@ -450,6 +464,8 @@ def colab_problems(markdown: str) -> list[str]:
             problems.append(f"a Colab link to a non-notebook {target!r}")
     if markdown.count("$$") % 2:
         problems.append("an unclosed $$ math block")
+    if re.search(r"^\s*\\begin\{", markdown, re.MULTILINE) and "$$" not in markdown:
+        problems.append("an amsmath environment outside $$")
     return problems
 
 
