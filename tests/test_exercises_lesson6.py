@@ -1,0 +1,259 @@
+"""Unit tests of the lesson 6 exercise checks: reference answers pass, other correct answers pass,
+plausible mistakes fail with a message that says what is wrong, and bad input gets a sentence.
+
+Nothing here loads the ImageNet network: question 1 needs only its preprocessing, questions 2
+and 4 run on small bases the checks build, and question 3 is checked against made-up features
+(the solution notebook, run by tests/test_notebooks.py, checks the real cached features).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from checktools import assert_correct, assert_wrong, reference
+
+keras = pytest.importorskip("keras")
+
+from nncourse.exercises import lesson6  # noqa: E402
+from nncourse.exercises.core import NOT_ATTEMPTED  # noqa: E402
+from nncourse.exercises.lesson6 import q1, q2, q3, q4, q5  # noqa: E402
+from nncourse.imagenet import load_image, preprocess_input, sample_photos  # noqa: E402
+from nncourse.repro import set_seed  # noqa: E402
+
+layers = keras.layers
+
+
+def namespace():
+    return {"np": np, "keras": keras, "layers": layers, "preprocess_input": preprocess_input, "set_seed": set_seed}
+
+
+# ---------------------------------------------------------------------------------------------
+# Question 1
+# ---------------------------------------------------------------------------------------------
+
+
+def resize(photo, size=224):
+    return np.asarray(keras.ops.image.resize(photo.astype("float32"), (size, size)))
+
+
+def test_q1_reference_and_other_correct_answers():
+    assert_correct(q1.evaluate(reference(q1, **namespace())["prepare"]))
+
+    def centre_crop(photo):  # load_image's way: keep the central square
+        h, w = photo.shape[:2]
+        side = min(h, w)
+        top, left = (h - side) // 2, (w - side) // 2
+        return preprocess_input(resize(photo[top : top + side, left : left + side])[None])
+
+    def by_hand(photo):  # the same scaling written out, with tf.image and expand_dims
+        import tensorflow as tf
+
+        return np.expand_dims(tf.image.resize(photo, (224, 224)).numpy() / 127.5 - 1.0, 0)
+
+    assert_correct(q1.evaluate(centre_crop))
+    assert_correct(q1.evaluate(by_hand))
+
+
+def test_q1_plausible_mistakes():
+    assert_wrong(q1.evaluate(lambda p: preprocess_input(resize(p))), "batch axis")
+    assert_wrong(q1.evaluate(lambda p: resize(p)[None]), "preprocess_input")
+    assert_wrong(q1.evaluate(lambda p: resize(p)[None] / 255), "between 0 and 1")
+    assert_wrong(q1.evaluate(lambda p: preprocess_input(resize(p, 96)[None])), "224x224")
+    assert_wrong(q1.evaluate(lambda p: preprocess_input(resize(p)[None])[..., ::-1]), "swapped")
+    assert_wrong(q1.evaluate(lambda p: preprocess_input(resize(p)[None]).transpose(0, 2, 1, 3)), "transposed")
+    assert_wrong(q1.evaluate(lambda p: preprocess_input(preprocess_input(resize(p)[None]))), "preprocessed twice")
+
+
+def test_q1_bad_input():
+    assert_wrong(q1.evaluate(None), "function")
+    assert_wrong(q1.evaluate(lambda p: None), "None")
+    assert_wrong(q1.evaluate(lambda p: p["pixels"]), "failed with")
+    assert q1.evaluate(...).status == NOT_ATTEMPTED
+    assert q1.evaluate(lambda p: ...).status == NOT_ATTEMPTED
+
+
+def test_load_image_matches_question_1():
+    """The lesson's way to prepare a photo from a file is a correct answer too."""
+    path = sample_photos()["china"]
+    batch = preprocess_input(load_image(path)[None])
+    from sklearn.datasets import load_sample_image
+
+    assert batch.shape == (1, 224, 224, 3)
+    gap = min(np.mean(np.abs(batch - ref)) for ref in lesson6._reference_batches(load_sample_image("china.jpg")))
+    assert gap < 0.08
+
+
+# ---------------------------------------------------------------------------------------------
+# Question 2
+# ---------------------------------------------------------------------------------------------
+
+
+def test_q2_reference_and_other_correct_answers():
+    assert_correct(q2.evaluate(reference(q2, **namespace())["add_head"]))
+
+    def with_hidden_layer(base, n_classes):
+        for layer in base.layers:
+            layer.trainable = False
+        inputs = keras.Input(shape=base.input_shape[1:])
+        x = layers.Dense(16, activation="relu")(base(inputs, training=False))
+        x = layers.Dropout(0.3)(x)
+        return keras.Model(inputs, layers.Dense(n_classes, activation="softmax")(x))
+
+    assert_correct(q2.evaluate(with_hidden_layer))
+
+
+def test_q2_plausible_mistakes():
+    def head(base, n, freeze=True, units=None, activation="softmax"):
+        base.trainable = not freeze and base.trainable
+        inputs = keras.Input(shape=base.input_shape[1:])
+        features = base(inputs, training=False)
+        return keras.Model(inputs, layers.Dense(units or n, activation=activation)(features))
+
+    assert_wrong(q2.evaluate(lambda b, n: head(b, n, freeze=False)), "base.trainable = False")
+    assert_wrong(q2.evaluate(lambda b, n: head(b, n, units=10)), "4 numbers")
+    assert_wrong(q2.evaluate(lambda b, n: head(b, n, activation=None)), "softmax")
+
+    def sequential(base, n):
+        base.trainable = False
+        return keras.Sequential([base, layers.Dense(n, activation="softmax")])
+
+    assert_correct(q2.evaluate(sequential))  # fine for feature extraction
+
+    def all_frozen(base, n):
+        model = head(base, n)
+        model.trainable = False
+        return model
+
+    assert_wrong(q2.evaluate(all_frozen), "Nothing")
+    assert_wrong(q2.evaluate(lambda b, n: b), "base itself")
+
+
+def test_q2_bad_input():
+    assert_wrong(q2.evaluate(lambda b, n: None), "None")
+    assert_wrong(q2.evaluate(lambda b, n: "model"), "Keras model")
+    assert_wrong(q2.evaluate(lambda b: b), "failed with")
+    assert q2.evaluate(lambda b, n: ...).status == NOT_ATTEMPTED
+
+
+# ---------------------------------------------------------------------------------------------
+# Question 3 (made-up features: two informative dimensions among 1,280)
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def fake_features(monkeypatch):
+    rng = np.random.default_rng(0)
+
+    def make(n_per_class):
+        labels = np.repeat(np.arange(5), n_per_class)
+        features = rng.normal(0, 1, size=(len(labels), 1280)).astype("float32")
+        features[np.arange(len(labels)), labels] += 4.0
+        return features, labels
+
+    train, test = make(10), make(200)
+    fake = lesson6.ShoeFeatures(*train, *test, ["a", "b", "c", "d", "e"])
+    monkeypatch.setattr(lesson6, "_shoe_features", lambda: fake)
+    return fake
+
+
+def trained_head(data, units=5, activation="softmax", epochs=60, labels=None, hidden=False):
+    set_seed(0)
+    model = keras.Sequential(
+        [keras.Input(shape=(1280,))] + ([layers.Dense(32, activation="relu")] if hidden else [])
+        + [layers.Dense(units, activation=activation)]
+    )
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    model.fit(data.train_features, data.train_labels if labels is None else labels, epochs=epochs, verbose=0)
+    return model
+
+
+def test_q3_reference_and_other_correct_answers(fake_features):
+    ns = reference(q3, data=lesson6.shoe_features(), **namespace())
+    assert_correct(q3.evaluate(ns["head"]))
+    assert_correct(q3.evaluate(trained_head(fake_features, hidden=True)))
+
+
+def test_q3_plausible_mistakes(fake_features):
+    assert_wrong(q3.evaluate(trained_head(fake_features, epochs=1)), "at least 75%")
+    shuffled = np.random.default_rng(1).permutation(fake_features.train_labels)
+    assert_wrong(q3.evaluate(trained_head(fake_features, labels=shuffled)), "at least 75%")
+    assert_wrong(q3.evaluate(trained_head(fake_features, units=10, epochs=2)), "5 numbers")
+    assert_wrong(q3.evaluate(trained_head(fake_features, activation=None, epochs=1)), "softmax")
+
+
+def test_q3_bad_input(fake_features):
+    assert_wrong(q3.evaluate(None), "None")
+    untrained = keras.Sequential([keras.Input(shape=(1280,)), layers.Dense(5, activation="softmax")])
+    assert_wrong(q3.evaluate(untrained), "compiled")
+    images_model = keras.Sequential([keras.Input(shape=(96, 96, 3)), layers.GlobalAveragePooling2D(), layers.Dense(5)])
+    images_model.compile(optimizer="adam", loss="mse")
+    images_model.fit(np.zeros((2, 96, 96, 3)), np.zeros((2, 5)), verbose=0)
+    assert_wrong(q3.evaluate(images_model), "cached features")
+    assert_wrong(q3.evaluate(keras.callbacks.History()), "History")
+
+
+# ---------------------------------------------------------------------------------------------
+# Question 4
+# ---------------------------------------------------------------------------------------------
+
+
+def test_q4_reference_and_other_correct_answers():
+    assert_correct(q4.evaluate(reference(q4, **namespace())["unfreeze"]))
+
+    def from_the_top(base, n_layers):
+        base.trainable = True
+        for layer in base.layers[:-n_layers]:
+            layer.trainable = False
+        for layer in base.layers:
+            if isinstance(layer, layers.BatchNormalization):
+                layer.trainable = False
+
+    from nncourse.transfer import unfreeze_top
+
+    assert_correct(q4.evaluate(from_the_top))
+    assert_correct(q4.evaluate(unfreeze_top))
+
+
+def test_q4_plausible_mistakes():
+    def unfreeze(base, n, norm=False, set_base=True, offset=0):
+        if set_base:
+            base.trainable = True
+        for index, layer in enumerate(base.layers):
+            on = index >= len(base.layers) - n - offset
+            layer.trainable = on and (norm or not isinstance(layer, layers.BatchNormalization))
+
+    assert_wrong(q4.evaluate(lambda b, n: unfreeze(b, n, norm=True)), "norm")
+    assert_wrong(q4.evaluate(lambda b, n: unfreeze(b, n, set_base=False)), "base.trainable = True")
+    assert_wrong(q4.evaluate(lambda b, n: unfreeze(b, n, offset=3)), "should not be")
+
+    def everything(base, n):
+        base.trainable = True
+        for layer in base.layers:
+            if isinstance(layer, layers.BatchNormalization):
+                layer.trainable = False
+
+    assert_wrong(q4.evaluate(everything), "conv0")
+
+
+def test_q4_bad_input():
+    assert_wrong(q4.evaluate("unfreeze"), "function")
+    assert_wrong(q4.evaluate(lambda b: None), "failed with")
+    assert q4.evaluate(...).status == NOT_ATTEMPTED
+
+
+# ---------------------------------------------------------------------------------------------
+# Question 5
+# ---------------------------------------------------------------------------------------------
+
+
+def test_q5():
+    assert_correct(q5.evaluate(reference(q5)["cache_valid"]))
+    assert_correct(q5.evaluate((True, False, False, True)))
+    assert_correct(q5.evaluate(np.array([True, False, False, True])))
+    assert_wrong(q5.evaluate([True, True, False, True]), "Situation 2", "changes the base")
+    assert_wrong(q5.evaluate([True, False, True, True]), "Situation 3", "augmentation")
+    assert_wrong(q5.evaluate([False, False, False, False]), "Situation 1", "1 more")
+    assert_wrong(q5.evaluate([True, False]), "4 situations")
+    assert_wrong(q5.evaluate([1, 0, 0, 1]), "True or False")
+    assert_wrong(q5.evaluate("TFFT"), "list")
+    assert_wrong(q5.evaluate(None), "list")
