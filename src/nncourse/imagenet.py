@@ -215,6 +215,8 @@ def EfficientNetLite0(
     if pooling not in {None, "avg", "max"}:
         raise CourseError(f'pooling must be None, "avg" or "max"; got {pooling!r}.')
     shape = _check_input_shape(input_shape, include_top)
+    if weights == "imagenet":
+        weights_path()  # says what to install before any time goes into building the model
 
     def conv_bn(x, filters, kernel, stride, prefix, activation=True):
         x = layers.Conv2D(filters, kernel, strides=stride, padding="same", use_bias=False, name=f"{prefix}_conv")(x)
