@@ -77,7 +77,9 @@ def test_lesson_has_hidden_prose_checks(lesson):
     assert checks, f"{path.name} has no cell tagged prose-check that ties its prose numbers to its output"
     for cell in checks:
         assert cell.cell_type == "code", f"{path.name}: a prose-check cell must be a code cell"
-        assert "remove-cell" in tags(cell), f"{path.name}: prose-check cell {cell.source[:60]!r} is not tagged remove-cell"
+        assert "remove-cell" in tags(cell), (
+            f"{path.name}: prose-check cell {cell.source[:60]!r} is not tagged remove-cell"
+        )
 
 
 def test_every_quoted_phrase_is_in_the_prose(lesson):
@@ -106,7 +108,9 @@ def test_explicit_bounds_agree_with_the_phrase(lesson):
             except ValueError:
                 continue  # a phrase without a number ("all the probability") states only the interval
             if low is not None and high is not None:
-                assert low <= stated <= high, f"{path.name}: {phrase!r} states {stated:g}, outside its check's {low:g} to {high:g}"
+                assert low <= stated <= high, (
+                    f"{path.name}: {phrase!r} states {stated:g}, outside its check's {low:g} to {high:g}"
+                )
 
 
 def test_every_figure_has_alt_text(lesson):

@@ -57,7 +57,7 @@ def set_seed(seed: int = 42, deterministic_ops: bool = False, keras: bool | None
 
 _NUMBER = re.compile(
     r"(?P<power>10\^\{?(?P<pexp>[-\u2212]?\d+)\}?)"
-    r"|(?:(?<![\w.{^])(?P<sign>[-\u2212]))?(?P<digits>\d[\d,]*(?:\.\d+)?)\s*"
+    r"|(?:(?<![\w.{^])(?P<sign>[-\u2212]))?(?<![A-Za-z_\d.,])(?P<digits>\d[\d,]*(?:\.\d+)?)\s*"
     r"(?:(?P<percent>%)|\\times\s*10\^\{?(?P<exp>[-\u2212]?\d+)\}?)?"
 )
 
@@ -65,15 +65,14 @@ _NUMBER = re.compile(
 def _parse_prose(text: str) -> tuple[float, float, float]:
     """The value a prose phrase states and the interval its rounding allows: (value, low, high).
 
-    The last number in ``text`` counts. "about 88%" means 0.875 to 0.885; "about 0.097" means
+    The first number in ``text`` counts (digits glued to a letter, as in "L2", are not a number). "about 88%" means 0.875 to 0.885; "about 0.097" means
     0.0965 to 0.0975; "1,437" means 1436.5 to 1437.5; "about $3 \\times 10^{-5}$" means
     2.5e-5 to 3.5e-5; a bare power of ten, "about $10^{-16}$", means its order of magnitude
     (0.5e-16 to 5e-16).
     """
-    matches = list(_NUMBER.finditer(text))
-    if not matches:
+    found = _NUMBER.search(text)
+    if found is None:
         raise ValueError(f"no number in the prose phrase {text!r}")
-    found = matches[-1]
     if found["power"]:
         exponent = int(found["pexp"].replace("\u2212", "-"))
         return 10.0**exponent, 0.5 * 10.0**exponent, 5 * 10.0**exponent
@@ -96,7 +95,7 @@ def prose_number(value: float, prose: str, low: float | None = None, high: float
     Lessons call it in hidden cells (tagged ``remove-cell`` and ``prose-check``) right after the
     result a sentence quotes, so a prose number that the output contradicts fails the tests.
     ``prose`` is copied word for word from the lesson (``tests/test_prose_checks.py`` checks it
-    is there). By default the interval comes from the phrase's rounding: "about 88%" accepts
+    is there), and its first number is the one checked. By default the interval comes from the phrase's rounding: "about 88%" accepts
     0.875 <= value < 0.885. Give ``low`` and ``high`` for phrases that are not a rounded number,
     such as "below 10^-4" or "more than ten times".
 
