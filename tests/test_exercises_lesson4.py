@@ -452,3 +452,17 @@ def test_q5_the_lowest_loss_itself_is_not_an_epoch():
     assert_correct(q5.evaluate(history, 4, 2))
     assert_correct(q5.evaluate(history, np.int64(4), 2.0))
     assert_wrong(q5.evaluate(history, 4, 0.45), "lowest val_loss itself")
+
+
+def test_q2_library_losses_and_the_extracted_answer_pass(penalised):
+    from sklearn.metrics import log_loss
+
+    model, reported, _ = penalised
+    _, _, X_test, _, _, y_test = lesson4.digits_odd_split()
+    p = model.predict(X_test, verbose=0).ravel()
+    assert_correct(q2.evaluate(model, log_loss(y_test, p)))
+    assert_correct(q2.evaluate(model, keras.losses.BinaryCrossentropy()(y_test, p)))
+    ns = reference(q2, reported_loss=reported, penalised_net=model)
+    assert_correct(q2.evaluate(model, ns["test_cross_entropy"]))
+    assert_wrong(q2.evaluate(model), "q2.check(model, test_cross_entropy)")
+    assert_wrong(q2.evaluate(model, float("nan")), "your computation")
