@@ -28,7 +28,13 @@ RULES = {
     "np_utils": (r"\bnp_utils\b", "keras.utils.to_categorical", "from keras.utils import np_utils", "keras.utils.to_categorical(y)"),
     "sparse=False": (r"\bsparse\s*=\s*False", "OneHotEncoder(sparse_output=False)", "OneHotEncoder(sparse=False)", "OneHotEncoder(sparse_output=False)"),
     "keras.wrappers": (r"keras\.wrappers", "the scikeras package, or a plain loop", "from keras.wrappers.scikit_learn import KerasClassifier", "from keras import layers"),
-    "input_shape=": (r"\binput_shape\s*=", "keras.Input(shape=...) as the first layer", "layers.Dense(8, input_shape=(4,))", "keras.Input(shape=(4,))"),
+    # On a layer, input_shape= is the Keras 2 way; a keras.applications-style model takes it legitimately.
+    "input_shape= on a layer": (
+        r"\b(?:Dense|Conv\w*|Flatten|Dropout|Activation|\w*Pooling\w*|LSTM|GRU|SimpleRNN|Embedding|BatchNormalization|Reshape|Rescaling)\([^)]*\binput_shape\s*=",
+        "keras.Input(shape=...) as the first layer",
+        "layers.Dense(8, activation='relu', input_shape=(4,))",
+        "EfficientNetLite0(include_top=False, input_shape=(96, 96, 3))",
+    ),
     "positional seaborn x/y": (
         r"\bsns\.\w+\(\s*(?![\w.]+\s*=)[^,()=]+,\s*(?![\w.]+\s*=)[^,()=]+[,)]",
         "keyword arguments: sns.lineplot(x=..., y=...)",
@@ -36,7 +42,7 @@ RULES = {
         "sns.lineplot(x=epochs, y=losses, data=frame)",
     ),
     "h5 model files": (r"\.save\([^)]*\.h5[\"']", "a .keras file", 'model.save("best.h5")', 'model.save("best.keras")'),
-    "DataFrame.append": (r"\b(df|frame|table|results)\w*\.append\(", "pd.concat([...])", "results_df.append(row)", "pd.concat([a, b])"),
+    "DataFrame.append": (r"\b\w*(df|frame|table)\w*\.append\(", "pd.concat([...])", "results_df.append(row)", "pd.concat([a, b])"),
     "TF_ENABLE_ONEDNN_OPTS": (r"TF_ENABLE_ONEDNN_OPTS", "nothing: oneDNN doubles CPU speed", 'os.environ["TF_ENABLE_ONEDNN_OPTS"] = "0"', "import os"),
     "fit_generator": (r"\.(fit|evaluate|predict)_generator\(", "model.fit(dataset)", "model.fit_generator(gen)", "model.fit(gen)"),
 }
