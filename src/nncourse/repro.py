@@ -29,8 +29,12 @@ def set_seed(seed: int = 42, deterministic_ops: bool = False, keras: bool | None
 
     Args:
         seed: a non-negative whole number.
-        deterministic_ops: also ask TensorFlow for deterministic kernels (slower; needed
-            only when results must agree to the last digit on one machine).
+        deterministic_ops: also ask TensorFlow for deterministic kernels. On a CPU the course's
+            notebooks give identical numbers run after run without it (checked by running every
+            lesson twice); with it, lesson 4 took about 5% longer (110 s against 105 s on the
+            course's 2-core machine), gave the same numbers, and TensorFlow logged warnings about
+            its data pipeline. It matters on GPUs, where several common kernels are not
+            deterministic by default.
         keras: seed Keras too. By default Keras is seeded when it has been imported already,
             so a notebook that uses only scikit-learn does not pay for importing TensorFlow.
     """
