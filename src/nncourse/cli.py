@@ -3,6 +3,7 @@
     nncourse generate            write exercise notebooks and Colab copies that are out of date
     nncourse generate --check    only report them; exit 1 if any is out of date (for CI)
     nncourse pack 1 3 --out packs/week1 [--title "Week 1"]
+    nncourse grade submissions/ --lesson 1 --out grades/week1 [-j 2] [--roster roster.csv]
 """
 
 from __future__ import annotations
@@ -33,6 +34,15 @@ def main(argv: list[str] | None = None) -> int:
     pack.add_argument("lessons", nargs="+", help="lesson numbers or file stems, e.g. 1 3")
     pack.add_argument("--out", required=True, help="folder to write the pack into")
     pack.add_argument("--title", default="Assignment", help="the pack's title")
+    grade = commands.add_parser("grade", help="grade students' exercise notebooks with the course's checks")
+    grade.add_argument("submissions", nargs="+", help="submitted notebooks (.ipynb or .md), or folders of them")
+    grade.add_argument("--lesson", type=int, required=True, help="the lesson whose exercises these are")
+    grade.add_argument("--out", required=True, help="folder for gradebook.csv, feedback/ and summary.md")
+    grade.add_argument("-j", "--jobs", type=int, default=1, help="grade this many notebooks at a time (default 1)")
+    grade.add_argument("--timeout", type=float, default=300, help="seconds each notebook may run (default 300)")
+    grade.add_argument("--memory", type=float, default=4, help="memory limit per notebook in GB (default 4)")
+    grade.add_argument("--roster", help="roster file (one name a line): names are matched in the file names")
+    grade.add_argument("--no-sandbox", action="store_true", help="run without the bubblewrap sandbox")
     args = parser.parse_args(argv)
     try:
         root = _root(args.root)
@@ -47,7 +57,16 @@ def main(argv: list[str] | None = None) -> int:
             for path in notebooks.write_generated(root):
                 print(f"wrote {path.relative_to(root)}")
             return 0
-        index = notebooks.write_pack(root, args.lessons, args.out, args.title)
+        if args.command == "grade":
+            from nncourse.grade import main_grade
+
+            return main_grade(
+                root, args.submissions, args.lesson, args.out, jobs=args.jobs, timeout=args.timeout,
+                memory_gb=args.memory, roster=args.roster, no_sandbox=args.no_sandbox,
+            )  # fmt: skip
+        from nncourse.packs import write_pack
+
+        index = write_pack(root, args.lessons, args.out, args.title)
         print(f"wrote {index}")
         return 0
     except CourseError as error:
