@@ -457,7 +457,9 @@ def _kernel_env(work: Path) -> dict[str, str]:
 
 def _error_text(error: Exception) -> str:
     name = getattr(error, "ename", "") or type(error).__name__
-    value = getattr(error, "evalue", "") or str(error)
+    value = getattr(error, "evalue", None)
+    if value is None:
+        value = str(error)
     value = value.strip().splitlines()[0] if value.strip() else ""
     if len(value) > 200:
         value = value[:200] + "..."
@@ -813,7 +815,7 @@ def _plot_summary(path: Path, lesson: int, specs, counts, n: int) -> None:
     ax.set_xlim(0, 100)
     ax.set_xlabel(f"share of students (%), {n} submissions")
     ax.set_title(f"Lesson {lesson}: who got each question right")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.25 if len(specs) > 3 else -0.4), ncol=4, frameon=False)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.25 if len(specs) > 3 else -0.4), ncol=2, frameon=False)
     fig.tight_layout()
     fig.savefig(path, dpi=120)
     plt.close(fig)
