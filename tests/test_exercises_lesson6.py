@@ -136,7 +136,7 @@ def test_q2_bad_input():
 
 
 # ---------------------------------------------------------------------------------------------
-# Question 3 (made-up features: two informative dimensions among 1,280)
+# Question 3 (made-up features: one informative dimension per class among 1,280)
 # ---------------------------------------------------------------------------------------------
 
 
@@ -146,7 +146,7 @@ def fake_features(monkeypatch):
 
     def make(n_per_class):
         labels = np.repeat(np.arange(5), n_per_class)
-        features = rng.normal(0, 1, size=(len(labels), 1280)).astype("float32")
+        features = rng.normal(0, 0.2, size=(len(labels), 1280)).astype("float32")
         features[np.arange(len(labels)), labels] += 4.0
         return features, labels
 
