@@ -136,7 +136,7 @@ def test_q2_bad_input():
 
 
 # ---------------------------------------------------------------------------------------------
-# Question 3 (made-up features: one informative dimension per class among 1,280)
+# Question 3 (made-up features: one block of 64 informative features per class among 1,280)
 # ---------------------------------------------------------------------------------------------
 
 
@@ -147,7 +147,8 @@ def fake_features(monkeypatch):
     def make(n_per_class):
         labels = np.repeat(np.arange(5), n_per_class)
         features = rng.normal(0, 0.2, size=(len(labels), 1280)).astype("float32")
-        features[np.arange(len(labels)), labels] += 4.0
+        for row, label in enumerate(labels):  # each class lifts a block of 64 features
+            features[row, label * 64 : (label + 1) * 64] += 1.0
         return features, labels
 
     train, test = make(10), make(200)
