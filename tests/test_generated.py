@@ -7,7 +7,6 @@ site is built) when a launch button points to a file the repository does not hav
 
 from __future__ import annotations
 
-import html
 import json
 import os
 import re
@@ -18,7 +17,7 @@ import nbformat
 import pytest
 import yaml
 
-from nncourse import notebooks
+from nncourse import notebooks, packs
 from nncourse.errors import CourseError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -153,25 +152,11 @@ def test_colab_setup_cell_does_nothing_outside_colab():
     assert "subprocess" not in namespace
 
 
-def test_pack_has_student_and_answer_key_notebooks_and_an_index(tmp_path):
-    index = notebooks.write_pack(ROOT, ["1"], tmp_path / "pack", title="Week 1")
-    stem = LESSONS[0].stem
-    student = nbformat.read(tmp_path / "pack" / "student" / f"{stem}.ipynb", as_version=4)
-    key = nbformat.read(tmp_path / "pack" / "answer-key" / f"{stem}.ipynb", as_version=4)
-    assert any("# Your code here" in cell.source for cell in student.cells)
-    assert not any("# Your code here" in cell.source for cell in key.cells)
-    page = index.read_text(encoding="utf-8")
-    info = notebooks.lesson_info(LESSONS[0])
-    assert "Week 1" in page and info.minutes in page
-    assert all(html.escape(objective) in page for objective in info.objectives)
-    assert f"colab.research.google.com/github/" in page and f"exercises/{stem}.ipynb" in page
-
-
 def test_pack_explains_unknown_lessons(tmp_path):
     with pytest.raises(CourseError, match="No lesson '99'"):
-        notebooks.write_pack(ROOT, ["99"], tmp_path)
+        packs.write_pack(ROOT, ["99"], tmp_path)
     with pytest.raises(CourseError, match="at least one lesson"):
-        notebooks.write_pack(ROOT, [], tmp_path)
+        packs.write_pack(ROOT, [], tmp_path)
 
 
 def test_cli_check_reports_stale_files(tmp_path, capsys):

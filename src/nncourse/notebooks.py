@@ -12,18 +12,16 @@ One source per exercise set: ``solutions/NN-name.md`` is written by hand, and
 
 Every ``.md`` notebook also gets a same-name ``.ipynb`` without outputs (:func:`colab_notebook`),
 so the site's Colab button opens a runnable notebook; its first cell installs the helper package
-only when it runs in Colab. :func:`write_pack` writes an assignment pack for instructors.
+only when it runs in Colab. :func:`lesson_info` reads what assignment packs (``nncourse.packs``) say about a lesson.
 """
 
 from __future__ import annotations
 
 import copy
-import html
 import re
-import shutil
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
 
 import jupytext
 import nbformat
@@ -48,7 +46,6 @@ __all__ = [
     "colab_problems",
     "LessonInfo",
     "lesson_info",
-    "write_pack",
 ]
 
 PLACEHOLDER = "...  # Your code here"
@@ -586,74 +583,3 @@ def lesson_info(lesson_path: str | Path) -> LessonInfo:
     objectives = [line[2:].strip() for line in block.group(1).splitlines() if line.startswith("- ")]
     number = re.match(r"(\d+)", path.stem)
     return LessonInfo(int(number.group(1)) if number else 0, path.stem, title.group(1).strip(), minutes.group(1).strip(), objectives)
-
-
-def _find_lesson(root: Path, lesson: str | int) -> Path:
-    key = f"{int(lesson):02d}-" if str(lesson).isdigit() else str(lesson)
-    matches = sorted(p for p in (root / "lessons").glob("*.md") if p.stem.startswith(key) or p.stem == key)
-    if not matches:
-        known = ", ".join(p.stem for p in sorted((root / "lessons").glob("*.md")))
-        raise CourseError(f"No lesson {lesson!r}. Lessons: {known}.")
-    return matches[0]
-
-
-def write_pack(root: str | Path, lessons: Iterable[str | int], out_dir: str | Path, title: str = "Assignment") -> Path:
-    """Write an assignment pack for the chosen lessons into ``out_dir``.
-
-    The pack holds ``student/`` (exercise notebooks), ``answer-key/`` (solution notebooks), both
-    as ``.ipynb`` ready for Jupyter or Colab, and ``index.html`` with, per lesson, its learning
-    objectives, estimated time and Colab links. Returns the path of ``index.html``.
-    """
-    root, out = Path(root), Path(out_dir)
-    lessons = list(lessons)
-    if not lessons:
-        raise CourseError("Name at least one lesson, e.g. nncourse pack 1 3 --out packs/week1.")
-    url, branch = repository_info(root)
-    github = re.match(r"https?://github\.com/(.+)$", url)
-    for part in ("student", "answer-key"):
-        (out / part).mkdir(parents=True, exist_ok=True)
-    rows = []
-    for lesson in lessons:
-        lesson_path = _find_lesson(root, lesson)
-        info = lesson_info(lesson_path)
-        links = []
-        for folder, part, label in (("exercises", "student", "exercises"), ("solutions", "answer-key", "answer key")):
-            md = root / folder / lesson_path.name
-            if not md.is_file():
-                raise CourseError(f"Lesson {info.stem} has no {folder}/{md.name} yet, so it cannot go in a pack.")
-            target = out / part / f"{info.stem}.ipynb"
-            shutil.copyfile(md.with_suffix(".ipynb"), target) if md.with_suffix(".ipynb").is_file() else target.write_text(
-                colab_notebook(md, url, branch), encoding="utf-8"
-            )
-            colab = (
-                f"https://colab.research.google.com/github/{github.group(1)}/blob/{branch}/{folder}/{info.stem}.ipynb"
-                if github
-                else None
-            )
-            links.append((label, f"{part}/{target.name}", colab))
-        rows.append((info, links))
-    items = []
-    for info, links in rows:
-        objectives = "".join(f"<li>{html.escape(o)}</li>" for o in info.objectives)
-        link_html = " · ".join(
-            f'<a href="{html.escape(local)}">{label} (.ipynb)</a>'
-            + (f' · <a href="{html.escape(colab)}">{label} in Colab</a>' if colab else "")
-            for label, local, colab in links
-        )
-        items.append(
-            f"<section><h2>Lesson {info.number}: {html.escape(info.title)}</h2>"
-            f"<p><strong>Estimated time:</strong> {html.escape(info.minutes)}</p>"
-            f"<p><strong>Learning objectives</strong></p><ul>{objectives}</ul><p>{link_html}</p></section>"
-        )
-    page = (
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-        f"<title>{html.escape(title)}</title></head><body>\n<h1>{html.escape(title)}</h1>\n"
-        "<p>Open each exercise notebook in Jupyter or Colab and run it top to bottom; every question has "
-        "<code>check()</code>, <code>hint()</code> and <code>solution()</code>. The answer-key folder is for "
-        "instructors: leave it out of what you hand to students.</p>\n"
-        + "\n".join(items)
-        + "\n</body></html>\n"
-    )
-    index = out / "index.html"
-    index.write_text(page, encoding="utf-8")
-    return index
