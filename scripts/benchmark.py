@@ -86,7 +86,9 @@ def refresh() -> int:
     RECORD.parent.mkdir(parents=True, exist_ok=True)
     RECORD.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
     PAGE.write_text(benchmarks.running_page(record, ROOT), encoding="utf-8")
-    print(f"wrote {RECORD.relative_to(ROOT)} and {PAGE.relative_to(ROOT)} (all notebooks: {record['total_seconds']:.0f} s)")
+    print(
+        f"wrote {RECORD.relative_to(ROOT)} and {PAGE.relative_to(ROOT)} (all notebooks: {record['total_seconds']:.0f} s)"
+    )
     return 0
 
 

@@ -58,7 +58,9 @@ def problems_in_html() -> list[str]:
     for page in sorted(HTML.rglob("*.html")):
         text = page.read_text(encoding="utf-8", errors="replace")
         if TF_LOG_LINES.search(text):
-            found.append(f"TensorFlow start-up log lines on {page.relative_to(ROOT)} (tag the import cell remove-stderr)")
+            found.append(
+                f"TensorFlow start-up log lines on {page.relative_to(ROOT)} (tag the import cell remove-stderr)"
+            )
     reports = HTML / "reports"
     if reports.is_dir():
         for log in sorted(reports.rglob("*.err.log")):

@@ -15,7 +15,9 @@ RECORD = ROOT / "benchmarks" / "latest.json"
 
 
 def _notebooks() -> list[str]:
-    return [p.relative_to(ROOT).as_posix() for folder in benchmarks.FOLDERS for p in sorted((ROOT / folder).glob("*.md"))]
+    return [
+        p.relative_to(ROOT).as_posix() for folder in benchmarks.FOLDERS for p in sorted((ROOT / folder).glob("*.md"))
+    ]
 
 
 @pytest.mark.parametrize(

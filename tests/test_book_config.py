@@ -42,7 +42,10 @@ def build(tmp_path: Path, code: str) -> subprocess.CompletedProcess:
     (tmp_path / "index.md").write_text(PAGE.format(code=code), encoding="utf-8")
     jupyter_book = Path(sys.executable).parent / "jupyter-book"
     return subprocess.run(
-        [str(jupyter_book), "build", str(tmp_path), "-W", "-n", "--keep-going"], capture_output=True, text=True, timeout=300
+        [str(jupyter_book), "build", str(tmp_path), "-W", "-n", "--keep-going"],
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
 
 

@@ -54,7 +54,12 @@ def test_roster_file_with_comments_and_csv_header(tmp_path):
 
 @pytest.mark.parametrize(
     "roster, words",
-    [([], "empty"), (["Ann", "Ann", "Bob"], "more than once: Ann"), (42, "list of names"), ("/no/such/file.txt", "No roster file")],
+    [
+        ([], "empty"),
+        (["Ann", "Ann", "Bob"], "more than once: Ann"),
+        (42, "list of names"),
+        ("/no/such/file.txt", "No roster file"),
+    ],
 )
 def test_bad_rosters_explain(roster, words):
     with pytest.raises(CourseError, match=words):

@@ -25,7 +25,7 @@ def test_digits_split_sizes_and_scaling():
     assert len(splits.X_test) == pytest.approx(0.2 * 1797, abs=2)
     assert len(splits.X_val) == pytest.approx(0.2 * 1797, abs=2)
     assert splits.X_train.shape[1] == 64
-    assert 0 <= splits.X_train.min() and splits.X_train.max() <= 1
+    assert splits.X_train.min() >= 0 and splits.X_train.max() <= 1
 
 
 def test_digits_split_is_stratified_and_seeded():
@@ -153,7 +153,10 @@ def test_incomplete_cache_is_skipped(isolated):
 
 
 def test_download_is_last(isolated, monkeypatch):
-    fake = ((np.zeros((2, 28, 28), np.uint8), np.array([1, 2], np.uint8)), (np.zeros((1, 28, 28), np.uint8), np.array([3], np.uint8)))
+    fake = (
+        (np.zeros((2, 28, 28), np.uint8), np.array([1, 2], np.uint8)),
+        (np.zeros((1, 28, 28), np.uint8), np.array([3], np.uint8)),
+    )
     calls = []
     monkeypatch.setattr(data, "_download_with_keras", lambda: calls.append(1) or fake)
     (x_train, y_train), (x_test, y_test), names = load_fashion_mnist()
@@ -188,7 +191,10 @@ def test_mismatched_files_are_reported(isolated):
         load_fashion_mnist()
 
 
-@pytest.mark.skipif(not (data.DEBIAN_FASHION_MNIST_DIR / FASHION_MNIST_FILES[0]).is_file(), reason="dataset-fashion-mnist is not installed")
+@pytest.mark.skipif(
+    not (data.DEBIAN_FASHION_MNIST_DIR / FASHION_MNIST_FILES[0]).is_file(),
+    reason="dataset-fashion-mnist is not installed",
+)
 def test_real_files_match_what_keras_returns(tmp_path, monkeypatch):
     """With the real files, the loader returns exactly what keras.datasets.fashion_mnist.load_data() returns."""
     keras_home = tmp_path / "keras"
@@ -203,7 +209,9 @@ def test_real_files_match_what_keras_returns(tmp_path, monkeypatch):
         "import numpy as np, sys; from keras.datasets import fashion_mnist; "
         "(a, b), (c, d) = fashion_mnist.load_data(); np.savez(sys.argv[1], a=a, b=b, c=c, d=d)"
     )
-    subprocess.run([sys.executable, "-c", script, str(tmp_path / "keras.npz")], check=True, capture_output=True, timeout=300)
+    subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path / "keras.npz")], check=True, capture_output=True, timeout=300
+    )
     theirs = np.load(tmp_path / "keras.npz")
     for mine, key in zip((*ours[0], *ours[1]), "abcd"):
         assert mine.dtype == theirs[key].dtype

@@ -4,18 +4,15 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from checktools import assert_wrong
 from sklearn.linear_model import LogisticRegression
 from sklearn.neural_network import MLPClassifier
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from nncourse.exercises.core import CORRECT, INCORRECT, NOT_ATTEMPTED
 from nncourse.exercises import lesson1
+from nncourse.exercises.core import CORRECT, INCORRECT, NOT_ATTEMPTED
 from nncourse.exercises.lesson1 import digits_split, q1, q2, q3, q4
-
-
-from checktools import assert_wrong
-
 
 # q1 ------------------------------------------------------------------------------------------
 
@@ -27,7 +24,14 @@ def test_q1_reference():
 
 @pytest.mark.parametrize(
     "answer, words",
-    [(64 * 32 + 32 * 8 + 8 * 10, "weights only"), (64 * 32 + 32 + 32 * 8 + 8, "output layer"), (50, "biases only"), (114, "neurons"), (1210, "not the count"), (2434.5, "whole number")],
+    [
+        (64 * 32 + 32 * 8 + 8 * 10, "weights only"),
+        (64 * 32 + 32 + 32 * 8 + 8, "output layer"),
+        (50, "biases only"),
+        (114, "neurons"),
+        (1210, "not the count"),
+        (2434.5, "whole number"),
+    ],
 )
 def test_q1_wrong(answer, words):
     assert_wrong(q1.evaluate(answer), words)
@@ -109,7 +113,8 @@ def data():
 def test_q4_reference(data):
     X_train, _, y_train, _ = data
     model = make_pipeline(
-        StandardScaler(), MLPClassifier(hidden_layer_sizes=(32,), solver="lbfgs", alpha=1.0, max_iter=1000, random_state=0)
+        StandardScaler(),
+        MLPClassifier(hidden_layer_sizes=(32,), solver="lbfgs", alpha=1.0, max_iter=1000, random_state=0),
     ).fit(X_train, y_train)
     result = q4.evaluate(model)
     assert result.status == CORRECT, result
@@ -122,7 +127,9 @@ def test_q4_baseline_is_not_enough(data):
 
 def test_q4_model_trained_on_scaled_inputs_gets_the_pipeline_hint(data):
     X_train, _, y_train, _ = data
-    model = MLPClassifier(hidden_layer_sizes=(16,), solver="lbfgs", max_iter=300, random_state=0).fit(X_train / 16, y_train)
+    model = MLPClassifier(hidden_layer_sizes=(16,), solver="lbfgs", max_iter=300, random_state=0).fit(
+        X_train / 16, y_train
+    )
     assert_wrong(q4.evaluate(model), "pipeline")
 
 

@@ -7,12 +7,10 @@ import math
 
 import numpy as np
 import pytest
-
-from nncourse.exercises.core import CORRECT, INCORRECT, NOT_ATTEMPTED
-from nncourse.exercises.lesson2 import LEFT_MINIMUM, RIGHT_MINIMUM, q1, q2, q3, q4, q5, q6
-
-
 from checktools import assert_correct, assert_wrong, reference
+
+from nncourse.exercises.core import CORRECT, NOT_ATTEMPTED
+from nncourse.exercises.lesson2 import LEFT_MINIMUM, RIGHT_MINIMUM, q1, q2, q3, q4, q5, q6
 
 
 def assert_not_attempted(result):
@@ -155,6 +153,7 @@ def test_q3_bad_input():
     assert_wrong(q3.evaluate(lambda y, p: None), "none", "return")
     assert_wrong(q3.evaluate(lambda y, p: "0.4"), "number")
     assert_not_attempted(q3.evaluate(lambda y, p: ...))
+
     # a function that crashes on lists gets an explanation, not a traceback
     # forgetting np.asarray: 1 - a list fails; the learner gets an explanation, not a traceback
     def no_asarray(y, p):
@@ -336,7 +335,6 @@ def test_solution_code_of_each_question_passes():
 
 
 # ------------------------------------------------------------------ round 2 (issue 12)
-
 
 
 @pytest.mark.parametrize("answer", [0.338, 0.334, 0.34])

@@ -20,15 +20,14 @@ import pytest
 keras = pytest.importorskip("keras")
 
 from nncourse.exercises import lesson3  # noqa: E402
-from nncourse.exercises.core import CORRECT, INCORRECT, NOT_ATTEMPTED  # noqa: E402
+from nncourse.exercises.core import CORRECT, NOT_ATTEMPTED  # noqa: E402
 from nncourse.exercises.lesson3 import diabetes_splits, q1, q2, q3, q4, q5, q6  # noqa: E402
 from nncourse.repro import set_seed  # noqa: E402
 
 layers = keras.layers
 
 
-from checktools import assert_wrong
-
+from checktools import assert_wrong  # noqa: E402 - after the importorskip above
 
 # ---------------------------------------------------------------------------------------------
 # Question 1
@@ -77,13 +76,28 @@ def odd():
     return load_digits_splits(target="odd", val_size=0.2)
 
 
-def even_odd(odd, hidden="relu", output="sigmoid", units=(12, 8, 1), loss="binary_crossentropy",
-             optimizer="rmsprop", epochs=1, batch_size=540, validation=True, fits=1, n=None):
+def even_odd(
+    odd,
+    hidden="relu",
+    output="sigmoid",
+    units=(12, 8, 1),
+    loss="binary_crossentropy",
+    optimizer="rmsprop",
+    epochs=1,
+    batch_size=540,
+    validation=True,
+    fits=1,
+    n=None,
+):
     """An even/odd model and its History; n limits the training images (validation is skipped with it)."""
     set_seed(0)
     model = keras.Sequential(
-        [keras.Input(shape=(64,)), layers.Dense(units[0], activation=hidden),
-         layers.Dense(units[1], activation=hidden), layers.Dense(units[2], activation=output)]
+        [
+            keras.Input(shape=(64,)),
+            layers.Dense(units[0], activation=hidden),
+            layers.Dense(units[1], activation=hidden),
+            layers.Dense(units[2], activation=output),
+        ]
     )
     model.compile(optimizer=optimizer, loss=loss, metrics=["accuracy"], run_eagerly=True)
     X, y = odd.X_train[:n], odd.y_train[:n]
@@ -118,8 +132,10 @@ def test_q2_wrong_architecture(one_epoch, odd):
     assert_wrong(q2.evaluate(*even_odd(odd, units=(16, 8, 1), n=20)), "64-16-8-1")
     assert_wrong(q2.evaluate(*even_odd(odd, hidden="sigmoid", n=20)), "relu")
     assert_wrong(q2.evaluate(*even_odd(odd, output="relu", n=20)), "sigmoid")
-    assert_wrong(q2.evaluate(*even_odd(odd, units=(12, 8, 2), output="softmax",
-                                         loss="sparse_categorical_crossentropy", n=20)), "64-12-8-2")
+    assert_wrong(
+        q2.evaluate(*even_odd(odd, units=(12, 8, 2), output="softmax", loss="sparse_categorical_crossentropy", n=20)),
+        "64-12-8-2",
+    )
 
 
 def test_q2_wrong_loss_or_optimizer(one_epoch, odd):
@@ -144,8 +160,14 @@ def test_q2_bad_input(one_epoch, reference_even_odd):
     model, history = reference_even_odd
     assert_wrong(q2.evaluate(history, model), "History", "not the model")
     assert_wrong(q2.evaluate(None, history), "None")
-    untrained = keras.Sequential([keras.Input(shape=(64,)), layers.Dense(12, activation="relu"),
-                                  layers.Dense(8, activation="relu"), layers.Dense(1, activation="sigmoid")])
+    untrained = keras.Sequential(
+        [
+            keras.Input(shape=(64,)),
+            layers.Dense(12, activation="relu"),
+            layers.Dense(8, activation="relu"),
+            layers.Dense(1, activation="sigmoid"),
+        ]
+    )
     assert_wrong(q2.evaluate(untrained, history), "never compiled")
     untrained.compile(optimizer="rmsprop", loss="binary_crossentropy")
     assert_wrong(q2.evaluate(untrained, history), "untrained")
@@ -234,11 +256,20 @@ def digits():
     return load_digits_splits(target="digit", val_size=0.2)
 
 
-def digit_model(digits, output="softmax", units=10, loss="sparse_categorical_crossentropy", epochs=1, onehot=False,
-                n=None, eager=True):
+def digit_model(
+    digits,
+    output="softmax",
+    units=10,
+    loss="sparse_categorical_crossentropy",
+    epochs=1,
+    onehot=False,
+    n=None,
+    eager=True,
+):
     set_seed(0)
-    model = keras.Sequential([keras.Input(shape=(64,)), layers.Dense(32, activation="relu"),
-                              layers.Dense(units, activation=output)])
+    model = keras.Sequential(
+        [keras.Input(shape=(64,)), layers.Dense(32, activation="relu"), layers.Dense(units, activation=output)]
+    )
     model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01), loss=loss, run_eagerly=eager)
     y = keras.utils.to_categorical(digits.y_train, 10) if onehot else digits.y_train
     model.fit(digits.X_train[:n], y[:n], epochs=epochs, batch_size=64, verbose=0)
@@ -285,7 +316,9 @@ def test_q5_bad_input(digits, reference_digits):
     model, probabilities = reference_digits
     assert_wrong(q5.evaluate(None, probabilities.argmax(axis=1)), "None")
     assert_wrong(q5.evaluate(model, None), "None")
-    wrong_input = keras.Sequential([keras.Input(shape=(8, 8)), layers.Flatten(), layers.Dense(10, activation="softmax")])
+    wrong_input = keras.Sequential(
+        [keras.Input(shape=(8, 8)), layers.Flatten(), layers.Dense(10, activation="softmax")]
+    )
     wrong_input.compile(optimizer="adam", loss="sparse_categorical_crossentropy", run_eagerly=True)
     wrong_input.fit(digits.X_train[:10].reshape(-1, 8, 8), digits.y_train[:10], verbose=0)
     assert_wrong(q5.evaluate(wrong_input, probabilities.argmax(axis=1)), "keras.Input(shape=(64,))")
@@ -305,13 +338,23 @@ def diabetes():
 def regression(diabetes, path, loss="mse", epochs=5, best_only=True, output_units=1):
     set_seed(0)
     model = keras.Sequential(
-        [keras.Input(shape=(10,)), layers.Dense(16, activation="relu"),
-         layers.Dense(output_units, bias_initializer=keras.initializers.Constant(diabetes.y_train.mean()))]
+        [
+            keras.Input(shape=(10,)),
+            layers.Dense(16, activation="relu"),
+            layers.Dense(output_units, bias_initializer=keras.initializers.Constant(diabetes.y_train.mean())),
+        ]
     )
     model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.001), loss=loss, metrics=["mae"])
     checkpoint = keras.callbacks.ModelCheckpoint(path, monitor="val_loss", save_best_only=best_only)
-    history = model.fit(diabetes.X_train, diabetes.y_train, epochs=epochs, batch_size=32,
-                        validation_data=(diabetes.X_val, diabetes.y_val), callbacks=[checkpoint], verbose=0)
+    history = model.fit(
+        diabetes.X_train,
+        diabetes.y_train,
+        epochs=epochs,
+        batch_size=32,
+        validation_data=(diabetes.X_val, diabetes.y_val),
+        callbacks=[checkpoint],
+        verbose=0,
+    )
     return model, history
 
 
@@ -393,7 +436,9 @@ def test_q5_a_penalised_network_and_the_functional_api_pass(digits):
     hidden = layers.Dense(32, activation="relu", kernel_regularizer=keras.regularizers.L2(1e-3))(inputs)
     outputs = layers.Dense(10, activation="softmax")(hidden)
     model = keras.Model(inputs, outputs)
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01), loss=keras.losses.SparseCategoricalCrossentropy())
+    model.compile(
+        optimizer=keras.optimizers.Adam(learning_rate=0.01), loss=keras.losses.SparseCategoricalCrossentropy()
+    )
     model.fit(digits.X_train, digits.y_train, epochs=6, batch_size=64, verbose=0)
     y_pred = np.argmax(model.predict(digits.X_test, verbose=0), axis=-1)
     assert_correct(q5.evaluate(model, y_pred))

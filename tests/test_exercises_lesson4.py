@@ -25,13 +25,17 @@ def quick_checks(monkeypatch):
     monkeypatch.setattr(lesson4, "MIN_TEST_ACCURACY", 0.8)
 
 
-from checktools import assert_wrong
+from checktools import assert_wrong  # noqa: E402 - after the importorskip above
 
 
 def net(*hidden_layers, output_penalty=None, compile_it=True):
     """A small even/odd network with the given hidden layers, compiled by default."""
     model = keras.Sequential(
-        [keras.Input(shape=(64,)), *hidden_layers, layers.Dense(1, activation="sigmoid", kernel_regularizer=output_penalty)]
+        [
+            keras.Input(shape=(64,)),
+            *hidden_layers,
+            layers.Dense(1, activation="sigmoid", kernel_regularizer=output_penalty),
+        ]
     )
     if compile_it:
         model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
@@ -185,7 +189,12 @@ def test_q2_bad_input(penalised):
 
 
 def build_dropout(rate):
-    return net(layers.Dense(32, activation="relu"), layers.Dropout(rate), layers.Dense(16, activation="relu"), layers.Dropout(rate))
+    return net(
+        layers.Dense(32, activation="relu"),
+        layers.Dropout(rate),
+        layers.Dense(16, activation="relu"),
+        layers.Dropout(rate),
+    )
 
 
 def test_q3_reference_passes():
@@ -261,7 +270,7 @@ def test_q4_reference_passes():
         (dict(monitor="val_accuracy"), ["validation metric", "val_loss"]),
         (dict(restore_best_weights=False), ["restore_best_weights=true"]),
         (dict(min_delta=0), ["min_delta"]),
-        (dict(mode="max"), ["mode=\"max\""]),
+        (dict(mode="max"), ['mode="max"']),
     ],
 )
 def test_q4_wrong_settings(changes, words):
@@ -333,7 +342,9 @@ def test_q5_bad_input():
 
 
 def tiny():
-    return keras.Sequential([keras.Input(shape=(64,)), layers.Dense(4, activation="relu"), layers.Dense(1, activation="sigmoid")])
+    return keras.Sequential(
+        [keras.Input(shape=(64,)), layers.Dense(4, activation="relu"), layers.Dense(1, activation="sigmoid")]
+    )
 
 
 def seeded(seed):
@@ -398,8 +409,13 @@ def test_reference_answers_from_the_solution_notebook_pass():
 def test_q1_mse_loss_fails():
     def build(strength):
         penalty = keras.regularizers.L2(strength)
-        model = keras.Sequential([keras.Input(shape=(64,)), layers.Dense(32, activation="relu", kernel_regularizer=penalty),
-                                  layers.Dense(1, activation="sigmoid", kernel_regularizer=penalty)])
+        model = keras.Sequential(
+            [
+                keras.Input(shape=(64,)),
+                layers.Dense(32, activation="relu", kernel_regularizer=penalty),
+                layers.Dense(1, activation="sigmoid", kernel_regularizer=penalty),
+            ]
+        )
         model.compile(optimizer="adam", loss="mse")
         return model
 
@@ -421,8 +437,14 @@ def test_q1_functional_api_with_separate_activations_passes():
 
 def test_q3_dense_then_activation_then_dropout_passes():
     def build(rate):
-        return net(layers.Dense(32), layers.Activation("relu"), layers.Dropout(rate),
-                   layers.Dense(16), layers.ReLU(), layers.Dropout(rate))
+        return net(
+            layers.Dense(32),
+            layers.Activation("relu"),
+            layers.Dropout(rate),
+            layers.Dense(16),
+            layers.ReLU(),
+            layers.Dropout(rate),
+        )
 
     assert_correct(q3.evaluate(build))
 
@@ -434,7 +456,9 @@ def test_q4_a_used_callback_and_positional_arguments_pass():
     model.fit(X, y, validation_data=(X, y), epochs=2, callbacks=[used], verbose=0)
     assert used.min_delta < 0  # what Keras does, and why the check compares sizes
     assert_correct(q4.evaluate(used))
-    assert_correct(q4.evaluate(keras.callbacks.EarlyStopping("val_loss", 0.001, 5, mode="min", restore_best_weights=True)))
+    assert_correct(
+        q4.evaluate(keras.callbacks.EarlyStopping("val_loss", 0.001, 5, mode="min", restore_best_weights=True))
+    )
 
 
 def test_q4_wrong_number_of_answers_names_the_call():

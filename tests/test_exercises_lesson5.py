@@ -59,7 +59,7 @@ def reference_convolve(image, kernel):
     out = np.zeros((image.shape[0] - kh + 1, image.shape[1] - kw + 1))
     for i in range(out.shape[0]):
         for j in range(out.shape[1]):
-            out[i, j] = (image[i:i + kh, j:j + kw, :] * kernel).sum()
+            out[i, j] = (image[i : i + kh, j : j + kw, :] * kernel).sum()
     return out
 
 
@@ -88,7 +88,9 @@ def test_q2_plausible_mistakes():
         return reference_convolve(image, kernel) / image.shape[2]
 
     def one_map_per_channel(image, kernel):
-        return np.stack([reference_convolve(image[..., c:c + 1], kernel[..., c:c + 1]) for c in range(image.shape[2])], -1)
+        return np.stack(
+            [reference_convolve(image[..., c : c + 1], kernel[..., c : c + 1]) for c in range(image.shape[2])], -1
+        )
 
     def same_size(image, kernel):
         return sum(scipy_convolve2d(image[..., c], kernel[::-1, ::-1, c], mode="same") for c in range(image.shape[2]))
@@ -156,7 +158,9 @@ def test_q4_reference_and_loops_pass():
 
     def with_loops(feature_map):
         rows, cols = feature_map.shape[0] // 2, feature_map.shape[1] // 2
-        return np.array([[feature_map[2 * i:2 * i + 2, 2 * j:2 * j + 2].max() for j in range(cols)] for i in range(rows)])
+        return np.array(
+            [[feature_map[2 * i : 2 * i + 2, 2 * j : 2 * j + 2].max() for j in range(cols)] for i in range(rows)]
+        )
 
     assert q4.evaluate(with_loops).status == CORRECT
     assert q4.evaluate(lambda m: reference_pool(m).tolist()).status == CORRECT
@@ -168,8 +172,9 @@ def test_q4_plausible_mistakes():
         return feature_map[: 2 * h, : 2 * w].reshape(h, 2, w, 2).mean(axis=(1, 3))
 
     def ceil_mode(feature_map):
-        padded = np.pad(feature_map, ((0, feature_map.shape[0] % 2), (0, feature_map.shape[1] % 2)),
-                        constant_values=-np.inf)
+        padded = np.pad(
+            feature_map, ((0, feature_map.shape[0] % 2), (0, feature_map.shape[1] % 2)), constant_values=-np.inf
+        )
         return reference_pool(padded)
 
     def stride_one(feature_map):

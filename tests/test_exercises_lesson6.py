@@ -160,7 +160,8 @@ def fake_features(monkeypatch):
 def trained_head(data, units=5, activation="softmax", epochs=60, labels=None, hidden=False):
     set_seed(0)
     model = keras.Sequential(
-        [keras.Input(shape=(1280,))] + ([layers.Dense(32, activation="relu")] if hidden else [])
+        [keras.Input(shape=(1280,))]
+        + ([layers.Dense(32, activation="relu")] if hidden else [])
         + [layers.Dense(units, activation=activation)]
     )
     model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")

@@ -18,7 +18,7 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
 from nncourse.exercises import lesson7  # noqa: E402
-from nncourse.exercises.core import CORRECT, INCORRECT, NOT_ATTEMPTED  # noqa: E402
+from nncourse.exercises.core import CORRECT, NOT_ATTEMPTED  # noqa: E402
 from nncourse.plots import show_images  # noqa: E402
 
 N_TRAIN, N_TEST = 3000, 1000
@@ -38,7 +38,7 @@ def checks_see_small_data(monkeypatch, small_fashion):
     plt.close("all")
 
 
-from checktools import assert_wrong as assert_incorrect
+from checktools import assert_wrong as assert_incorrect  # noqa: E402 - after the importorskip above
 
 
 def test_placeholder_is_not_attempted():
@@ -138,7 +138,9 @@ def test_q2_hand_made_subplots_pass():
 
 
 def test_q2_ignoring_the_class_fails():
-    assert_incorrect(lesson7.q2.evaluate(lambda images, labels, c, n: class_grid(images, labels, 0, n)), "class(es) [0]")
+    assert_incorrect(
+        lesson7.q2.evaluate(lambda images, labels, c, n: class_grid(images, labels, 0, n)), "class(es) [0]"
+    )
 
 
 def test_q2_ignoring_n_fails():
@@ -296,7 +298,12 @@ def measure(model, scaled):
     x_train, y_train, x_test, y_test = scaled
     train_loss, train_accuracy = model.evaluate(x_train, y_train, verbose=0)
     test_loss, test_accuracy = model.evaluate(x_test, y_test, verbose=0)
-    return {"train accuracy": train_accuracy, "test accuracy": test_accuracy, "train loss": train_loss, "test loss": test_loss}
+    return {
+        "train accuracy": train_accuracy,
+        "test accuracy": test_accuracy,
+        "train loss": train_loss,
+        "test loss": test_loss,
+    }
 
 
 @pytest.fixture(scope="module")
@@ -421,7 +428,9 @@ def test_q6_abstentions_counted_as_mistakes_fail():
         rows = []
         for threshold in thresholds:
             decided = decide(probabilities, threshold=threshold)
-            rows.append({"threshold": threshold, "coverage": (decided != -1).mean(), "accuracy": (decided == labels).mean()})
+            rows.append(
+                {"threshold": threshold, "coverage": (decided != -1).mean(), "accuracy": (decided == labels).mean()}
+            )
         return pd.DataFrame(rows)
 
     assert_incorrect(lesson7.q6.evaluate(decide, over_all), "abstentions as mistakes")
@@ -474,7 +483,11 @@ def test_q7_keras_reference_passes(digits_split):
     X_train, X_test, y_train, y_test = digits_split
     set_seed(0)
     model = keras.Sequential(
-        [keras.Input(shape=(64,)), keras.layers.Dense(32, activation="relu"), keras.layers.Dense(10, activation="softmax")]
+        [
+            keras.Input(shape=(64,)),
+            keras.layers.Dense(32, activation="relu"),
+            keras.layers.Dense(10, activation="softmax"),
+        ]
     )
     model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     model.fit(X_train, y_train, epochs=30, batch_size=64, verbose=0)

@@ -132,13 +132,19 @@ def test_lessons_state_objectives_and_time(lesson):
     assert f"../exercises/{lesson.name}" in text
 
 
-@pytest.mark.parametrize("md", sorted(p for f in ("lessons", "exercises", "solutions") for p in (ROOT / f).glob("*.md")), ids=lambda p: f"{p.parent.name}/{p.stem}")
+@pytest.mark.parametrize(
+    "md",
+    sorted(p for f in ("lessons", "exercises", "solutions") for p in (ROOT / f).glob("*.md")),
+    ids=lambda p: f"{p.parent.name}/{p.stem}",
+)
 def test_colab_copy_has_setup_cell_first_and_no_outputs(md):
     nb = nbformat.read(md.with_suffix(".ipynb"), as_version=4)
     first = nb.cells[0]
     assert first.cell_type == "code" and 'if "google.colab" in sys.modules:' in first.source
     install = [line for line in first.source.splitlines() if '"pip", "install"' in line]
-    assert len(install) == 1 and "tensorflow" not in install[0].lower(), "the Colab cell must never reinstall TensorFlow"
+    assert len(install) == 1 and "tensorflow" not in install[0].lower(), (
+        "the Colab cell must never reinstall TensorFlow"
+    )
     url, branch = notebooks.repository_info(ROOT)
     assert f"git+{url}.git@{branch}" in first.source
     assert all(not cell.get("outputs") for cell in nb.cells if cell.cell_type == "code")
@@ -188,7 +194,9 @@ def test_launch_buttons_point_to_files_in_the_repository():
             prefix = f"{owner_repo}/blob/{branch}/"
             assert link.startswith(prefix), link
             target = ROOT / link[len(prefix) :]
-            assert target.suffix == ".ipynb" and target.is_file(), f"{page.name}: Colab button opens {link}, which does not exist"
+            assert target.suffix == ".ipynb" and target.is_file(), (
+                f"{page.name}: Colab button opens {link}, which does not exist"
+            )
             json.loads(target.read_text(encoding="utf-8"))
             checked += 1
     assert checked >= len(pages)
@@ -204,7 +212,6 @@ def test_exercise_and_solution_pages_link_to_each_other_and_the_lesson(lesson):
             assert f"../{folder}/{name}" in text, f"a page of {lesson.stem} does not link to {folder}/{name}"
 
 
-
 # ---------------------------------------------------------------------------------------------
 # Structure: an exercise notebook keeps every heading, instruction and check of its solutions
 # ---------------------------------------------------------------------------------------------
@@ -217,12 +224,21 @@ def _headings(nb) -> list[str]:
     found = []
     for cell in nb.cells:
         if cell.cell_type == "markdown":
-            found += [line.strip() for line in notebooks._outside_fences(cell.source).splitlines() if re.match(r"^#{1,6}\s", line)]
+            found += [
+                line.strip()
+                for line in notebooks._outside_fences(cell.source).splitlines()
+                if re.match(r"^#{1,6}\s", line)
+            ]
     return [h.replace("# Solutions", "# Exercises", 1) for h in found]
 
 
 def _checks(nb) -> list[str]:
-    return [m.group(0).strip() for cell in nb.cells if cell.cell_type == "code" for m in re.finditer(r"^\s*\w+\.check\(.*$", cell.source, re.MULTILINE)]
+    return [
+        m.group(0).strip()
+        for cell in nb.cells
+        if cell.cell_type == "code"
+        for m in re.finditer(r"^\s*\w+\.check\(.*$", cell.source, re.MULTILINE)
+    ]
 
 
 def _paragraphs(nb, solution_only: bool | None = None) -> list[str]:
@@ -263,7 +279,9 @@ def test_exercise_keeps_every_heading_instruction_and_check(solution):
             continue
         assert paragraph.replace("# Solutions", "# Exercises", 1) in kept, f"the exercise lost: {paragraph[:80]!r}"
     # Only the marked answers differ: every other line of every code cell is the same.
-    source_code = [c.source for c in source.cells if c.cell_type == "code" and "solution" not in c.metadata.get("tags", [])]
+    source_code = [
+        c.source for c in source.cells if c.cell_type == "code" and "solution" not in c.metadata.get("tags", [])
+    ]
     exercise_code = [c.source for c in exercise.cells if c.cell_type == "code"]
     assert len(source_code) == len(exercise_code)
     for a, b in zip(source_code, exercise_code):
@@ -274,11 +292,17 @@ def test_exercise_keeps_every_heading_instruction_and_check(solution):
         if cell.cell_type == "markdown":
             text = notebooks._outside_fences(cell.source)
             since_check["heading"] |= bool(re.search(r"^#{1,6}\s", text, re.MULTILINE))
-            since_check["paragraph"] |= any(p.strip() and not p.lstrip().startswith("#") for p in re.split(r"\n\s*\n", text))
+            since_check["paragraph"] |= any(
+                p.strip() and not p.lstrip().startswith("#") for p in re.split(r"\n\s*\n", text)
+            )
         elif re.search(r"^\s*\w+\.check\(", cell.source, re.MULTILINE):
             call = re.search(r"^\s*\w+\.check\(", cell.source, re.MULTILINE).group(0).strip()
             assert since_check["paragraph"], f"{call}: no instructions before it in the exercise"
-            since_check = {"heading": True, "paragraph": True} if call.count(".check(") > 1 else {"heading": False, "paragraph": False}
+            since_check = (
+                {"heading": True, "paragraph": True}
+                if call.count(".check(") > 1
+                else {"heading": False, "paragraph": False}
+            )
 
 
 def test_a_runaway_solution_cell_fails_loudly(tmp_path):
@@ -310,7 +334,11 @@ q2.check(y)
     text = exercise_of(closed, tmp_path)
     assert "## Question 2: the next one" in text and "Compute y." in text and "Why x is 1" not in text
     for bad in ("**Try it (no check).** Train it.", "```{code-cell} ipython3\n:tags: [solution]\n\nq1.check(x)\n```"):
-        source = f"# Solutions 9\n\n+++ {{\"tags\": [\"solution\"]}}\n\n{bad}\n" if bad.startswith("**") else f"# Solutions 9\n\n{bad}\n"
+        source = (
+            f'# Solutions 9\n\n+++ {{"tags": ["solution"]}}\n\n{bad}\n'
+            if bad.startswith("**")
+            else f"# Solutions 9\n\n{bad}\n"
+        )
         with pytest.raises(CourseError, match="tagged `solution`"):
             exercise_of(source, tmp_path)
 
@@ -402,7 +430,9 @@ def test_every_question_shows_the_answer_of_its_solution_notebook(capsys):
         for name, question in vars(module).items():
             if isinstance(question, Question):
                 entry = table.get(module.__name__, {}).get(name)
-                assert entry, f"{module.__name__}.{name} has no answer in any solution notebook (is its check call there?)"
+                assert entry, (
+                    f"{module.__name__}.{name} has no answer in any solution notebook (is its check call there?)"
+                )
                 assert question.answer == entry["code"]
                 question.solution()
                 shown = capsys.readouterr().out

@@ -53,7 +53,14 @@ WRONG_Q1 = "n_params = 64 * 32 + 32 * 8 + 8 * 10\nq1.check(n_params)"
 def _hostile_cheater():
     """Wrong or missing answers, dressed up to look correct in every way a notebook can."""
     nb = _exercise()
-    _replace(nb, "q1", WRONG_Q1.replace("q1.check(n_params)", 'q1.check = lambda *answers: print("Question 1: Correct. Well done.")\nq1.check(n_params)'))
+    _replace(
+        nb,
+        "q1",
+        WRONG_Q1.replace(
+            "q1.check(n_params)",
+            'q1.check = lambda *answers: print("Question 1: Correct. Well done.")\nq1.check(n_params)',
+        ),
+    )
     _replace(
         nb,
         "q2",
@@ -174,7 +181,18 @@ def batch(tmp_path_factory):
     submissions, notes = grade.find_submissions([subs])
     out = base / "out"
     sandbox = SANDBOX.hiding([subs, out])
-    results = grade.grade_all(submissions, 1, module_name, specs, sandbox, jobs=2, timeout=TIMEOUT, memory_gb=1.5, keep=out / "executed", check_timeout=20)
+    results = grade.grade_all(
+        submissions,
+        1,
+        module_name,
+        specs,
+        sandbox,
+        jobs=2,
+        timeout=TIMEOUT,
+        memory_gb=1.5,
+        keep=out / "executed",
+        check_timeout=20,
+    )
     grade.write_reports(out, 1, specs, results, SANDBOX, notes)
     try:
         connection, _ = server.accept()
@@ -184,9 +202,18 @@ def batch(tmp_path_factory):
         connected = False
     server.close()
     after = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in subs.iterdir()}
-    return {r.student: r for r in results}, out, {
-        "before": before, "after": after, "canary": canary, "victim": victim, "connected": connected, "specs": specs,
-    }
+    return (
+        {r.student: r for r in results},
+        out,
+        {
+            "before": before,
+            "after": after,
+            "canary": canary,
+            "victim": victim,
+            "connected": connected,
+            "specs": specs,
+        },
+    )
 
 
 def statuses(result) -> list[str]:
@@ -245,7 +272,9 @@ def test_memory_limit_stops_a_hog(batch):
     assert "MemoryError" in hog.problem or "died" in hog.problem
 
 
-@pytest.mark.skipif(SANDBOX.kind != "bwrap", reason="no bubblewrap sandbox on this machine (apt-get install bubblewrap)")
+@pytest.mark.skipif(
+    SANDBOX.kind != "bwrap", reason="no bubblewrap sandbox on this machine (apt-get install bubblewrap)"
+)
 def test_sandbox_blocks_writes_outside_deletion_and_network(batch):
     results, _, context = batch
     assert not context["canary"].exists()
@@ -306,7 +335,13 @@ def test_read_submission_explains_bad_files(tmp_path):
     (tmp_path / "c.ipynb").write_text(json.dumps({"hello": 1}))
     (tmp_path / "d.ipynb").write_text("")
     (tmp_path / "e.ipynb").write_bytes(b"\x89PNG\r\n\x1a\n\x00\xff")
-    for name, message in [("a.pdf", "not a notebook"), ("b.ipynb", "broken JSON"), ("c.ipynb", "no 'cells'"), ("d.ipynb", "empty"), ("e.ipynb", "not text")]:
+    for name, message in [
+        ("a.pdf", "not a notebook"),
+        ("b.ipynb", "broken JSON"),
+        ("c.ipynb", "no 'cells'"),
+        ("d.ipynb", "empty"),
+        ("e.ipynb", "not text"),
+    ]:
         with pytest.raises(CourseError, match=message):
             grade.read_submission(tmp_path / name)
 

@@ -45,7 +45,9 @@ def _book(folder: Path, value: int) -> Path:
         "sphinx:\n  config:\n    nb_execution_raise_on_error: true\n",
         encoding="utf-8",
     )
-    (folder / "_toc.yml").write_text("format: jb-book\nroot: index\nchapters:\n  - file: lessons/tiny\n", encoding="utf-8")
+    (folder / "_toc.yml").write_text(
+        "format: jb-book\nroot: index\nchapters:\n  - file: lessons/tiny\n", encoding="utf-8"
+    )
     (folder / "index.md").write_text("# Hand-off\n", encoding="utf-8")
     (folder / "lessons").mkdir(exist_ok=True)
     notebook = folder / "lessons" / "tiny.md"
@@ -56,7 +58,9 @@ def _book(folder: Path, value: int) -> Path:
 def _build(folder: Path) -> str:
     jupyter_book = Path(sys.executable).parent / "jupyter-book"
     # Jupyter Book resolves the cache folder against the working directory, as ./course book does.
-    done = subprocess.run([str(jupyter_book), "build", str(folder)], cwd=folder, capture_output=True, text=True, timeout=600)
+    done = subprocess.run(
+        [str(jupyter_book), "build", str(folder)], cwd=folder, capture_output=True, text=True, timeout=600
+    )
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     return (folder / "_build" / "html" / "lessons" / "tiny.html").read_text(encoding="utf-8")
 
@@ -85,7 +89,12 @@ def test_book_renders_what_the_runner_executed(tmp_path):
 
 def test_a_failing_notebook_names_its_cell(tmp_path):
     notebook = _book(tmp_path, 1)
-    notebook.write_text(notebook.read_text(encoding="utf-8").replace('print("mode:"', 'raise ValueError("broken on purpose")\nprint("mode:"'), encoding="utf-8")
+    notebook.write_text(
+        notebook.read_text(encoding="utf-8").replace(
+            'print("mode:"', 'raise ValueError("broken on purpose")\nprint("mode:"'
+        ),
+        encoding="utf-8",
+    )
     with pytest.raises(runner.NotebookFailed) as failure:
         runner.run_notebook(notebook, mode=None, cache=runner.cache_dir(tmp_path))
     message = str(failure.value)

@@ -23,11 +23,31 @@ SCANNED = [
 
 # name: (pattern, what to write instead, an example it must catch, an example it must pass)
 RULES = {
-    "predict_classes": (r"\.predict_classes\(", "np.argmax(model.predict(x), axis=1)", "model.predict_classes(x)", "model.predict(x)"),
+    "predict_classes": (
+        r"\.predict_classes\(",
+        "np.argmax(model.predict(x), axis=1)",
+        "model.predict_classes(x)",
+        "model.predict(x)",
+    ),
     "lr=": (r"(?<![\w.])lr\s*=\s*[\d.]", "learning_rate=", "Adam(lr=0.01)", "Adam(learning_rate=0.01)"),
-    "np_utils": (r"\bnp_utils\b", "keras.utils.to_categorical", "from keras.utils import np_utils", "keras.utils.to_categorical(y)"),
-    "sparse=False": (r"\bsparse\s*=\s*False", "OneHotEncoder(sparse_output=False)", "OneHotEncoder(sparse=False)", "OneHotEncoder(sparse_output=False)"),
-    "keras.wrappers": (r"keras\.wrappers", "the scikeras package, or a plain loop", "from keras.wrappers.scikit_learn import KerasClassifier", "from keras import layers"),
+    "np_utils": (
+        r"\bnp_utils\b",
+        "keras.utils.to_categorical",
+        "from keras.utils import np_utils",
+        "keras.utils.to_categorical(y)",
+    ),
+    "sparse=False": (
+        r"\bsparse\s*=\s*False",
+        "OneHotEncoder(sparse_output=False)",
+        "OneHotEncoder(sparse=False)",
+        "OneHotEncoder(sparse_output=False)",
+    ),
+    "keras.wrappers": (
+        r"keras\.wrappers",
+        "the scikeras package, or a plain loop",
+        "from keras.wrappers.scikit_learn import KerasClassifier",
+        "from keras import layers",
+    ),
     # On a layer, input_shape= is the Keras 2 way; a keras.applications-style model takes it legitimately.
     "input_shape= on a layer": (
         r"\b(?:Dense|Conv\w*|Flatten|Dropout|Activation|\w*Pooling\w*|LSTM|GRU|SimpleRNN|Embedding|BatchNormalization|Reshape|Rescaling)\([^)]*\binput_shape\s*=",
@@ -42,9 +62,24 @@ RULES = {
         "sns.lineplot(x=epochs, y=losses, data=frame)",
     ),
     "h5 model files": (r"\.save\([^)]*\.h5[\"']", "a .keras file", 'model.save("best.h5")', 'model.save("best.keras")'),
-    "DataFrame.append": (r"\b\w*(df|frame|table)\w*\.append\(", "pd.concat([...])", "results_df.append(row)", "pd.concat([a, b])"),
-    "TF_ENABLE_ONEDNN_OPTS": (r"TF_ENABLE_ONEDNN_OPTS", "nothing: oneDNN doubles CPU speed", 'os.environ["TF_ENABLE_ONEDNN_OPTS"] = "0"', "import os"),
-    "fit_generator": (r"\.(fit|evaluate|predict)_generator\(", "model.fit(dataset)", "model.fit_generator(gen)", "model.fit(gen)"),
+    "DataFrame.append": (
+        r"\b\w*(df|frame|table)\w*\.append\(",
+        "pd.concat([...])",
+        "results_df.append(row)",
+        "pd.concat([a, b])",
+    ),
+    "TF_ENABLE_ONEDNN_OPTS": (
+        r"TF_ENABLE_ONEDNN_OPTS",
+        "nothing: oneDNN doubles CPU speed",
+        'os.environ["TF_ENABLE_ONEDNN_OPTS"] = "0"',
+        "import os",
+    ),
+    "fit_generator": (
+        r"\.(fit|evaluate|predict)_generator\(",
+        "model.fit(dataset)",
+        "model.fit_generator(gen)",
+        "model.fit(gen)",
+    ),
 }
 
 
@@ -79,7 +114,9 @@ def test_no_outdated_apis_in_the_course():
         for number, line in _code_lines(path):
             for name, (pattern, instead, _, _) in RULES.items():
                 if re.search(pattern, line):
-                    problems.append(f"{path.relative_to(ROOT)}:{number}: {name} no longer works; use {instead}:  {line.strip()}")
+                    problems.append(
+                        f"{path.relative_to(ROOT)}:{number}: {name} no longer works; use {instead}:  {line.strip()}"
+                    )
     assert not problems, "\n".join(problems)
 
 
@@ -91,9 +128,13 @@ def _ruff(*args: str) -> subprocess.CompletedProcess[str]:
 
 def test_ruff_lint_is_clean():
     done = _ruff("check", "--output-format", "concise")
-    assert done.returncode == 0, f"ruff found problems (fix them, or run `.venv/bin/ruff check --fix`):\n{done.stdout[-4000:]}"
+    assert done.returncode == 0, (
+        f"ruff found problems (fix them, or run `.venv/bin/ruff check --fix`):\n{done.stdout[-4000:]}"
+    )
 
 
 def test_ruff_format_is_applied():
     done = _ruff("format", "--check")
-    assert done.returncode == 0, f"not formatted (run `.venv/bin/ruff format src tests scripts`):\n{done.stdout[-4000:]}"
+    assert done.returncode == 0, (
+        f"not formatted (run `.venv/bin/ruff format src tests scripts`):\n{done.stdout[-4000:]}"
+    )

@@ -16,8 +16,14 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_inline_markdown_becomes_html():
-    assert markdown_inline_html("Train `MLPClassifier` on **raw** pixels") == "Train <code>MLPClassifier</code> on <strong>raw</strong> pixels"
-    assert markdown_inline_html("Use *any* [optimiser](../lessons/02.md) & `a<b`") == "Use <em>any</em> optimiser &amp; <code>a&lt;b</code>"
+    assert (
+        markdown_inline_html("Train `MLPClassifier` on **raw** pixels")
+        == "Train <code>MLPClassifier</code> on <strong>raw</strong> pixels"
+    )
+    assert (
+        markdown_inline_html("Use *any* [optimiser](../lessons/02.md) & `a<b`")
+        == "Use <em>any</em> optimiser &amp; <code>a&lt;b</code>"
+    )
     assert markdown_inline_html("2 * 3 * 4 stays") == "2 * 3 * 4 stays"
 
 

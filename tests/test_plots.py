@@ -13,7 +13,12 @@ import pytest
 from nncourse.errors import CourseError
 from nncourse.plots import compare_histories, history_dict, plot_confusion_matrix, plot_history, show_images
 
-HISTORY = {"loss": [1.0, 0.5, 0.3], "accuracy": [0.5, 0.7, 0.8], "val_loss": [1.1, 0.7, 0.6], "val_accuracy": [0.4, 0.6, 0.7]}
+HISTORY = {
+    "loss": [1.0, 0.5, 0.3],
+    "accuracy": [0.5, 0.7, 0.8],
+    "val_loss": [1.1, 0.7, 0.6],
+    "val_accuracy": [0.4, 0.6, 0.7],
+}
 
 
 class FakeHistory:
@@ -74,7 +79,12 @@ def test_compare_histories_one_colour_per_run():
 
 @pytest.mark.parametrize(
     "images, shape",
-    [(np.zeros((3, 64)), (8, 8)), (np.zeros((3, 28, 28, 1)), (28, 28)), (np.zeros((2, 5, 5, 3)), (5, 5, 3)), (np.zeros((4, 6, 6)), (6, 6))],
+    [
+        (np.zeros((3, 64)), (8, 8)),
+        (np.zeros((3, 28, 28, 1)), (28, 28)),
+        (np.zeros((2, 5, 5, 3)), (5, 5, 3)),
+        (np.zeros((4, 6, 6)), (6, 6)),
+    ],
 )
 def test_show_images_accepts_common_layouts(images, shape):
     fig = show_images(images, ncols=2)
@@ -122,7 +132,11 @@ def test_confusion_matrix_counts_and_probabilities():
 
 @pytest.mark.parametrize(
     "y_true, y_pred, kwargs, words",
-    [([0, 1], [0], {}, "2 labels but y_pred has 1"), ([0, 1, 2], [0, 1, 2], {"class_names": ["a"]}, "1 class names for 3"), ([0], [0], {"normalize": "rows"}, "normalize")],
+    [
+        ([0, 1], [0], {}, "2 labels but y_pred has 1"),
+        ([0, 1, 2], [0, 1, 2], {"class_names": ["a"]}, "1 class names for 3"),
+        ([0], [0], {"normalize": "rows"}, "normalize"),
+    ],
 )
 def test_confusion_matrix_explains_bad_input(y_true, y_pred, kwargs, words):
     with pytest.raises(CourseError, match=words):

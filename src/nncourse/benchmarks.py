@@ -17,8 +17,9 @@ import os
 import platform
 import re
 import time
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 __all__ = ["machine_info", "library_versions", "build_record", "running_page", "format_seconds", "metric_label"]
 
@@ -73,8 +74,7 @@ def build_record(runs: Mapping[str, Mapping[str, Any]], notebooks: list[str]) ->
     if missing:
         raise ValueError(f"no recorded run of {', '.join(missing)}")
     entries = {
-        name: {"seconds": runs[name]["seconds"], "metrics": dict(runs[name].get("metrics", {}))}
-        for name in notebooks
+        name: {"seconds": runs[name]["seconds"], "metrics": dict(runs[name].get("metrics", {}))} for name in notebooks
     }
     return {
         "date": time.strftime("%Y-%m-%d"),
@@ -139,9 +139,7 @@ def running_page(record: Mapping[str, Any], root: str | os.PathLike[str]) -> str
         "between 0 and 1). The numbers are seeded, so the same machine and library versions give "
         "the same results; another processor or library version may differ in the last digits.\n\n"
         "| Lesson | lesson notebook | exercises | solutions | what the lesson reaches |\n"
-        "| --- | --- | --- | --- | --- |\n"
-        + "\n".join(rows)
-        + "\n\n"
+        "| --- | --- | --- | --- | --- |\n" + "\n".join(rows) + "\n\n"
         f"All {len(notebooks)} notebooks together take {format_seconds(record['total_seconds'])}; the "
         f"slowest is `{slowest[0]}` ({format_seconds(slowest[1]['seconds'])}).\n\n"
         f"Library versions: {library_list}.\n\n"

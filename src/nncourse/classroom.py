@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import os
 import random
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 from nncourse.errors import CourseError
 

@@ -1,9 +1,9 @@
 """The ``nncourse`` command: keep generated notebooks in sync and build assignment packs.
 
-    nncourse generate            write exercise notebooks and Colab copies that are out of date
-    nncourse generate --check    only report them; exit 1 if any is out of date (for CI)
-    nncourse pack 1 3 --out packs/week1 [--title "Week 1"]
-    nncourse grade submissions/ --lesson 1 --out grades/week1 [-j 2] [--roster roster.csv]
+nncourse generate            write exercise notebooks and Colab copies that are out of date
+nncourse generate --check    only report them; exit 1 if any is out of date (for CI)
+nncourse pack 1 3 --out packs/week1 [--title "Week 1"]
+nncourse grade submissions/ --lesson 1 --out grades/week1 [-j 2] [--roster roster.csv]
 """
 
 from __future__ import annotations
@@ -18,14 +18,18 @@ from nncourse.errors import CourseError
 def _root(path: str | None) -> Path:
     root = Path(path or ".").resolve()
     if not (root / "_config.yml").is_file():
-        raise CourseError(f"{root} is not the course's root folder (no _config.yml there); run from the repository root or pass --root.")
+        raise CourseError(
+            f"{root} is not the course's root folder (no _config.yml there); run from the repository root or pass --root."
+        )
     return root
 
 
 def main(argv: list[str] | None = None) -> int:
     from nncourse import notebooks
 
-    parser = argparse.ArgumentParser(prog="nncourse", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="nncourse", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--root", help="the repository root (default: the current folder)")
     commands = parser.add_subparsers(dest="command", required=True)
     generate = commands.add_parser("generate", help="write exercise notebooks and Colab .ipynb copies")

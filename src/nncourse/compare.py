@@ -13,7 +13,8 @@ example works; weights are read through the public ``layer.kernel`` of each laye
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 
@@ -57,8 +58,7 @@ def _probabilities(model: Any, X: np.ndarray, n: int) -> np.ndarray:
         )
     if not np.all(np.isfinite(probs)) or probs.min() < 0 or probs.max() > 1:
         raise CourseError(
-            "The model's outputs are not probabilities between 0 and 1: does its last layer use "
-            'activation="sigmoid"?'
+            'The model\'s outputs are not probabilities between 0 and 1: does its last layer use activation="sigmoid"?'
         )
     return probs
 
@@ -82,7 +82,9 @@ def binary_scores(model: Any, X: Any, y: Any) -> dict[str, float]:
         raise CourseError(f"The labels must be 0 or 1; got values {np.unique(labels)[:6]}.")
     inputs = np.asarray(X)
     if len(inputs) != len(labels):
-        raise CourseError(f"X has {len(inputs)} rows but y has {len(labels)} labels: they must describe the same examples.")
+        raise CourseError(
+            f"X has {len(inputs)} rows but y has {len(labels)} labels: they must describe the same examples."
+        )
     probs = _probabilities(model, inputs, len(labels))
     clipped = np.clip(probs, EPSILON, 1 - EPSILON)
     loss = -np.mean(labels * np.log(clipped) + (1 - labels) * np.log(1 - clipped))
@@ -125,11 +127,15 @@ def results_table(
         )
     for name, part in (("train", train), ("test", test)):
         if not isinstance(part, (tuple, list)) or len(part) != 2:
-            raise CourseError(f"{name} should be a pair (X, y), e.g. {name}=(X_{name}, y_{name}); got {describe(part)}.")
+            raise CourseError(
+                f"{name} should be a pair (X, y), e.g. {name}=(X_{name}, y_{name}); got {describe(part)}."
+            )
     if histories is not None:
         missing = [name for name in models if name not in histories]
         if missing:
-            raise CourseError(f"No history for {', '.join(map(repr, missing))}: give one per model, under the same name.")
+            raise CourseError(
+                f"No history for {', '.join(map(repr, missing))}: give one per model, under the same name."
+            )
     rows = {}
     for name, model in models.items():
         try:
@@ -233,7 +239,9 @@ def plot_weight_histograms(
     import matplotlib.pyplot as plt
 
     if not isinstance(models, Mapping) or not models:
-        raise CourseError(f'plot_weight_histograms takes a dict from a name to a model, e.g. {{"no penalty": model}}; got {describe(models)}.')
+        raise CourseError(
+            f'plot_weight_histograms takes a dict from a name to a model, e.g. {{"no penalty": model}}; got {describe(models)}.'
+        )
     if not limit > 0 or bins < 1:
         raise CourseError(f"limit must be above 0 and bins at least 1; got limit={limit!r}, bins={bins!r}.")
     edges = np.linspace(-limit, limit, bins + 1)

@@ -122,7 +122,9 @@ def convolve2d(image: Any, kernel: Any, stride: int = 1, padding: str = "valid")
     if padding == "same":
         image = _pad_same(image, kernel_h, kernel_w, stride)
     if image.shape[0] < kernel_h or image.shape[1] < kernel_w:
-        raise CourseError(f"The kernel ({kernel_h}x{kernel_w}) is larger than the image ({image.shape[0]}x{image.shape[1]}).")
+        raise CourseError(
+            f"The kernel ({kernel_h}x{kernel_w}) is larger than the image ({image.shape[0]}x{image.shape[1]})."
+        )
     windows = np.lib.stride_tricks.sliding_window_view(image, (kernel_h, kernel_w), axis=(0, 1))
     windows = windows[::stride, ::stride]
     if image.ndim == 2:

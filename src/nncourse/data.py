@@ -12,8 +12,9 @@ from __future__ import annotations
 import gzip
 import os
 import struct
+from collections.abc import Sequence
 from pathlib import Path
-from typing import NamedTuple, Sequence
+from typing import NamedTuple
 
 import numpy as np
 
@@ -230,7 +231,5 @@ def load_fashion_mnist(
     try:
         train, test = _download_with_keras()
     except Exception as error:  # noqa: BLE001 - any failure here means "could not download"
-        raise FashionMNISTNotFound(
-            _not_found_message(folders, f"{type(error).__name__}: {error}".strip())
-        ) from None
+        raise FashionMNISTNotFound(_not_found_message(folders, f"{type(error).__name__}: {error}".strip())) from None
     return train, test, list(FASHION_MNIST_CLASSES)

@@ -165,7 +165,9 @@ def lesson_questions(root: str | Path, lesson: int) -> tuple[str, list[QuestionS
     specs = []
     for name in names:
         question = getattr(module, name)
-        specs.append(QuestionSpec(name, question.label, arguments.get(name, []), question.hints[0] if question.hints else ""))
+        specs.append(
+            QuestionSpec(name, question.label, arguments.get(name, []), question.hints[0] if question.hints else "")
+        )
     return module_name, specs
 
 
@@ -185,7 +187,9 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "", text.lower())
 
 
-def find_submissions(paths: Sequence[str | Path], roster: Sequence[str] | None = None) -> tuple[list[Submission], list[str]]:
+def find_submissions(
+    paths: Sequence[str | Path], roster: Sequence[str] | None = None
+) -> tuple[list[Submission], list[str]]:
     """Expand files and folders into submissions, one per file, each with a student name.
 
     A folder contributes every file directly inside it (hidden files aside). The name is the
@@ -227,7 +231,15 @@ def find_submissions(paths: Sequence[str | Path], roster: Sequence[str] | None =
                     f"{submission.student}: {counts[submission.student]} submissions ({', '.join(others)}); each is "
                     "graded in its own row, so decide which one counts."
                 )
-            submission.note = "; ".join(filter(None, [submission.note, f"duplicate name, submission {seen[submission.student]} of {counts[submission.student]}"]))
+            submission.note = "; ".join(
+                filter(
+                    None,
+                    [
+                        submission.note,
+                        f"duplicate name, submission {seen[submission.student]} of {counts[submission.student]}",
+                    ],
+                )
+            )
             submission.student = f"{submission.student} ({seen[submission.student]})"
     if roster:
         handed_in = {s.student.split(" (")[0] for s in submissions}
@@ -255,7 +267,9 @@ def read_submission(path: Path):
         try:
             data = json.loads(text)
         except json.JSONDecodeError as error:
-            raise CourseError(f"not a readable notebook: broken JSON at line {error.lineno}, column {error.colno} ({error.msg}).") from None
+            raise CourseError(
+                f"not a readable notebook: broken JSON at line {error.lineno}, column {error.colno} ({error.msg})."
+            ) from None
         if not isinstance(data, dict) or "cells" not in data:
             raise CourseError("not a notebook: the JSON has no 'cells'.")
         try:
@@ -288,7 +302,12 @@ class Sandbox:
 
         A folder that holds the Python environment or the course package is not hidden.
         """
-        keep = [Path(sys.prefix).resolve(), Path(__file__).resolve().parent, Path(sys.executable).resolve().parent, Path.home().resolve()]
+        keep = [
+            Path(sys.prefix).resolve(),
+            Path(__file__).resolve().parent,
+            Path(sys.executable).resolve().parent,
+            Path.home().resolve(),
+        ]
         hidden = []
         for folder in {Path(f).resolve() for f in folders}:
             if folder == Path("/") or any(k == folder or folder in k.parents for k in keep):
@@ -624,7 +643,9 @@ def grade_submission(
         shutil.rmtree(work, ignore_errors=True)
 
 
-def _grade_in_kernel(run, nb, specs, module_name, package_dir, work, token, store, grading, stopped_at, problem, check_timeout, interrupt):
+def _grade_in_kernel(
+    run, nb, specs, module_name, package_dir, work, token, store, grading, stopped_at, problem, check_timeout, interrupt
+):
     from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
     where = _question_cells(nb, specs)
@@ -639,7 +660,9 @@ def _grade_in_kernel(run, nb, specs, module_name, package_dir, work, token, stor
     for spec in specs:
         position = where.get(spec.name)
         if stopped_at is not None and position is not None and position > stopped_at:
-            grades.append(QuestionGrade(spec.name, NOT_REACHED, f"The notebook stopped before this question: it {problem}."))
+            grades.append(
+                QuestionGrade(spec.name, NOT_REACHED, f"The notebook stopped before this question: it {problem}.")
+            )
             continue
         try:
             cell = run(
@@ -648,7 +671,11 @@ def _grade_in_kernel(run, nb, specs, module_name, package_dir, work, token, stor
             )
         except CellTimeoutError:
             interrupt()
-            grades.append(QuestionGrade(spec.name, WRONG, f"Checking your answer took more than {check_timeout:g} s: does it loop forever?"))
+            grades.append(
+                QuestionGrade(
+                    spec.name, WRONG, f"Checking your answer took more than {check_timeout:g} s: does it loop forever?"
+                )
+            )
             continue
         except DeadKernelError:
             raise
@@ -662,10 +689,20 @@ def _grade_in_kernel(run, nb, specs, module_name, package_dir, work, token, stor
                     report = json.loads(line[len(token) :])
         if report is None or report["status"] is None:
             if stopped_at is not None:
-                grades.append(QuestionGrade(spec.name, NOT_REACHED, f"The notebook stopped before answering this question: it {problem}."))
+                grades.append(
+                    QuestionGrade(
+                        spec.name, NOT_REACHED, f"The notebook stopped before answering this question: it {problem}."
+                    )
+                )
             else:
                 names = ", ".join(f"`{a}`" for a in spec.arguments) or "an answer"
-                grades.append(QuestionGrade(spec.name, NOT_ATTEMPTED, f"No answer: {spec.name}.check was never called and {names} is not defined."))
+                grades.append(
+                    QuestionGrade(
+                        spec.name,
+                        NOT_ATTEMPTED,
+                        f"No answer: {spec.name}.check was never called and {names} is not defined.",
+                    )
+                )
             continue
         status = {"correct": CORRECT, "incorrect": WRONG, "not attempted": NOT_ATTEMPTED}.get(report["status"], WRONG)
         grades.append(QuestionGrade(spec.name, status, report["message"]))
@@ -682,7 +719,9 @@ def _grade_job(args) -> StudentResult:
     try:
         return grade_submission(*args)
     except Exception as error:  # noqa: BLE001 - the batch always finishes
-        return StudentResult(submission.student, submission.path.name, [], f"the grader failed on this file: {_error_text(error)}")
+        return StudentResult(
+            submission.student, submission.path.name, [], f"the grader failed on this file: {_error_text(error)}"
+        )
 
 
 def grade_all(
@@ -709,7 +748,12 @@ def grade_all(
             try:
                 result = future.result()
             except Exception as error:  # noqa: BLE001 - e.g. a worker process killed
-                result = StudentResult(submissions[index].student, submissions[index].path.name, [], f"the grader failed on this file: {_error_text(error)}")
+                result = StudentResult(
+                    submissions[index].student,
+                    submissions[index].path.name,
+                    [],
+                    f"the grader failed on this file: {_error_text(error)}",
+                )
             if not result.grades:
                 result.grades = [QuestionGrade(s.name, NOT_REACHED, result.problem) for s in specs]
             results[index] = result
@@ -747,7 +791,15 @@ def write_reports(
             by = {g.name: g for g in r.grades}
             statuses = "; ".join(f"{s.name} {by[s.name].status}" for s in specs if s.name in by)
             writer.writerow(
-                [r.student, r.file, *[int(by.get(s.name, QuestionGrade(s.name, NOT_REACHED)).status == CORRECT) for s in specs], r.total, len(specs), statuses, r.problem]
+                [
+                    r.student,
+                    r.file,
+                    *[int(by.get(s.name, QuestionGrade(s.name, NOT_REACHED)).status == CORRECT) for s in specs],
+                    r.total,
+                    len(specs),
+                    statuses,
+                    r.problem,
+                ]
             )
     labels = {s.name: s.label for s in specs}
     used: set[str] = set()
@@ -756,7 +808,12 @@ def write_reports(
         while stem in used:
             stem += "_"
         used.add(stem)
-        lines = [f"# Lesson {lesson} exercises: feedback for {r.student}", "", f"Submitted file: `{r.file}`. Score: **{r.total} of {len(specs)}**.", ""]
+        lines = [
+            f"# Lesson {lesson} exercises: feedback for {r.student}",
+            "",
+            f"Submitted file: `{r.file}`. Score: **{r.total} of {len(specs)}**.",
+            "",
+        ]
         if r.problem:
             lines += [f"Note: {r.problem}.", ""]
         for spec in specs:
@@ -769,20 +826,31 @@ def write_reports(
                 lines += [f"Hint: {spec.hint}", ""]
         (out / "feedback" / f"{stem}.md").write_text("\n".join(lines), encoding="utf-8")
 
-    counts = {s.name: Counter(next((g.status for g in r.grades if g.name == s.name), NOT_REACHED) for r in results) for s in specs}
+    counts = {
+        s.name: Counter(next((g.status for g in r.grades if g.name == s.name), NOT_REACHED) for r in results)
+        for s in specs
+    }
     figure = out / "summary.png"
     _plot_summary(figure, lesson, specs, counts, len(results))
     lines = [f"# Lesson {lesson}: class summary", "", sandbox.description, ""]
-    lines += [f"{len(results)} submissions graded. Mean score {sum(r.total for r in results) / max(1, len(results)):.1f} of {len(specs)}.", ""]
+    lines += [
+        f"{len(results)} submissions graded. Mean score {sum(r.total for r in results) / max(1, len(results)):.1f} of {len(specs)}.",
+        "",
+    ]
     alt = "; ".join(f"{s.name} {counts[s.name][CORRECT]} of {len(results)} correct" for s in specs)
-    lines += [f"![Share of students per question who got it right, wrong, did not attempt it or did not reach it. {alt}.](summary.png)", ""]
+    lines += [
+        f"![Share of students per question who got it right, wrong, did not attempt it or did not reach it. {alt}.](summary.png)",
+        "",
+    ]
     lines += ["| question | correct | wrong | not attempted | not reached |", "|---|---|---|---|---|"]
     for s in specs:
         c = counts[s.name]
         lines.append(f"| {labels[s.name]} | {c[CORRECT]} | {c[WRONG]} | {c[NOT_ATTEMPTED]} | {c[NOT_REACHED]} |")
     lines += ["", "## Most common messages (what to revisit)", ""]
     for s in specs:
-        messages = Counter(g.message for r in results for g in r.grades if g.name == s.name and g.status == WRONG and g.message)
+        messages = Counter(
+            g.message for r in results for g in r.grades if g.name == s.name and g.status == WRONG and g.message
+        )
         if not messages:
             continue
         lines.append(f"**{labels[s.name]}**")
@@ -848,17 +916,24 @@ def main_grade(
     out_dir = Path(out).resolve()
     for submission in submissions:
         if out_dir in submission.path.resolve().parents:
-            raise CourseError(f"The output folder {out_dir} holds the submission {submission.path}; choose another --out.")
+            raise CourseError(
+                f"The output folder {out_dir} holds the submission {submission.path}; choose another --out."
+            )
     out_dir.mkdir(parents=True, exist_ok=True)
     sandbox = sandbox.hiding([*(s.path.parent for s in submissions), out_dir])
     started = time.monotonic()
-    echo(f"Grading {len(submissions)} submission(s) of lesson {lesson}, {jobs} at a time ({timeout:g} s and {memory_gb:g} GB each)...")
+    echo(
+        f"Grading {len(submissions)} submission(s) of lesson {lesson}, {jobs} at a time ({timeout:g} s and {memory_gb:g} GB each)..."
+    )
 
     def progress(r: StudentResult) -> None:
         echo(f"  {r.student}: {r.total}/{len(specs)} ({r.seconds:.0f} s){' - ' + r.problem if r.problem else ''}")
 
-    results = grade_all(submissions, lesson, module_name, specs, sandbox, jobs, timeout, memory_gb, out_dir / "executed", progress)
+    results = grade_all(
+        submissions, lesson, module_name, specs, sandbox, jobs, timeout, memory_gb, out_dir / "executed", progress
+    )
     written = write_reports(out_dir, lesson, specs, results, sandbox, notes)
-    echo(f"Graded {len(results)} in {time.monotonic() - started:.0f} s. Wrote {written['gradebook']}, {written['summary']}, {written['figure']} and {written['feedback']}/.")
+    echo(
+        f"Graded {len(results)} in {time.monotonic() - started:.0f} s. Wrote {written['gradebook']}, {written['summary']}, {written['figure']} and {written['feedback']}/."
+    )
     return 0
-

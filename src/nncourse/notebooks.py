@@ -105,7 +105,9 @@ def _read(path: Path) -> nbformat.NotebookNode:
 
 _HEADING = re.compile(r"^ {0,3}#{1,6}\s+\S.*$", re.MULTILINE)
 _CHECK_CALL = re.compile(r"^\s*(?P<name>[A-Za-z_]\w*)\.check\(", re.MULTILINE)
-_IMPORT = re.compile(r"^from\s+(?P<module>nncourse\.exercises\.[\w.]+)\s+import\s+(?P<names>\([^)]*\)|[^\n]+)", re.MULTILINE)
+_IMPORT = re.compile(
+    r"^from\s+(?P<module>nncourse\.exercises\.[\w.]+)\s+import\s+(?P<names>\([^)]*\)|[^\n]+)", re.MULTILINE
+)
 
 
 def _tags(cell: nbformat.NotebookNode) -> list[str]:
@@ -335,8 +337,16 @@ _ROLE = re.compile(r"\{(?P<role>[\w:-]+)\}`(?P<body>[^`]*)`")
 _LINK = re.compile(r"(?P<text>\]\()(?P<target>[^)\s]+)(?P<close>\))")
 _TARGET_LINE = re.compile(r"^\(\s*[\w-]+\s*\)=\s*$")
 _ADMONITION_TITLES = {
-    "note": "Note", "tip": "Tip", "hint": "Hint", "important": "Important", "warning": "Warning",
-    "caution": "Caution", "attention": "Attention", "danger": "Danger", "error": "Error", "seealso": "See also",
+    "note": "Note",
+    "tip": "Tip",
+    "hint": "Hint",
+    "important": "Important",
+    "warning": "Warning",
+    "caution": "Caution",
+    "attention": "Attention",
+    "danger": "Danger",
+    "error": "Error",
+    "seealso": "See also",
 }
 
 
@@ -414,7 +424,11 @@ def colab_markdown(text: str, md_path: str | Path, repo_url: str, branch: str) -
                 stack.append((fence, "code"))
                 out.append("```" + ("python" if name == "code-cell" else arg))
                 continue
-            title = arg if name == "admonition" else (_ADMONITION_TITLES.get(name, name.capitalize()) + (f": {arg}" if arg else ""))
+            title = (
+                arg
+                if name == "admonition"
+                else (_ADMONITION_TITLES.get(name, name.capitalize()) + (f": {arg}" if arg else ""))
+            )
             stack.append((fence, "quote"))
             out.append(f"> **{title}**" if title else ">")
             out.append(">")
@@ -430,7 +444,12 @@ def colab_markdown(text: str, md_path: str | Path, repo_url: str, branch: str) -
             continue
         if not (stack and stack[-1][1] in ("code", "math")):
             line = _ROLE.sub(lambda m: _role_text(m.group("role"), m.group("body")), line)
-            line = _LINK.sub(lambda m: m.group("text") + _colab_link(m.group("target"), md_path, repo_url, branch) + m.group("close"), line)
+            line = _LINK.sub(
+                lambda m: (
+                    m.group("text") + _colab_link(m.group("target"), md_path, repo_url, branch) + m.group("close")
+                ),
+                line,
+            )
         out.append(("> " * quoting + line).rstrip() if quoting else line)
     return "\n".join(out)
 
@@ -504,9 +523,9 @@ def generated_files(root: str | Path) -> dict[Path, str]:
         wanted[root / "exercises" / solution.name] = exercise_text(solution)
     wanted[root / ANSWERS_FILE] = answers_text(root)
     url, branch = repository_info(root)
-    sources = {path for folder in FOLDERS for path in (root / folder).glob("*.md")} | set(
+    sources = {path for folder in FOLDERS for path in (root / folder).glob("*.md")} | {
         p for p in wanted if p.parent.name == "exercises" and p.suffix == ".md"
-    )
+    }
     for md in sorted(sources):
         if md in wanted:
             # The exercise .md may not be written yet: build its notebook from the wanted text.
@@ -575,11 +594,17 @@ def lesson_info(lesson_path: str | Path) -> LessonInfo:
     block = re.search(r"^:::\{admonition\} Learning objectives\n(.*?)^:::", text, re.MULTILINE | re.DOTALL)
     problems = [
         what
-        for what, found in (("a '# Title' heading", title), ("an '**Estimated time:**' line", minutes), ("a 'Learning objectives' admonition", block))
+        for what, found in (
+            ("a '# Title' heading", title),
+            ("an '**Estimated time:**' line", minutes),
+            ("a 'Learning objectives' admonition", block),
+        )
         if not found
     ]
     if problems:
         raise CourseError(f"{path} lacks {', '.join(problems)}; see README, 'Adding a lesson'.")
     objectives = [line[2:].strip() for line in block.group(1).splitlines() if line.startswith("- ")]
     number = re.match(r"(\d+)", path.stem)
-    return LessonInfo(int(number.group(1)) if number else 0, path.stem, title.group(1).strip(), minutes.group(1).strip(), objectives)
+    return LessonInfo(
+        int(number.group(1)) if number else 0, path.stem, title.group(1).strip(), minutes.group(1).strip(), objectives
+    )

@@ -7,7 +7,8 @@ are written out in the lesson, on purpose: this module only draws and checks.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 

@@ -7,7 +7,8 @@ tell apart. Every function returns the matplotlib ``Figure`` it drew on.
 from __future__ import annotations
 
 import math
-from typing import Any, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -82,7 +83,14 @@ def plot_history(
         ):
             if key in data:
                 values = data[key]
-                ax.plot(range(1, len(values) + 1), values, style, color=colour, label=label, marker="." if len(values) < 30 else None)
+                ax.plot(
+                    range(1, len(values) + 1),
+                    values,
+                    style,
+                    color=colour,
+                    label=label,
+                    marker="." if len(values) < 30 else None,
+                )
         ax.set_xlabel("epoch")
         ax.set_ylabel(name)
         ax.set_title(name)
@@ -299,6 +307,8 @@ def plot_confusion_matrix(
         xticks_rotation=45 if class_names is not None else "horizontal",
         ax=ax,
     )
-    display.ax_.set_title(title or ("Confusion matrix" + (" (share of each true class)" if normalize == "true" else "")))
+    display.ax_.set_title(
+        title or ("Confusion matrix" + (" (share of each true class)" if normalize == "true" else ""))
+    )
     fig.tight_layout()
     return fig

@@ -86,8 +86,14 @@ def cosine_schedule(
     for name, value in (("epochs", epochs), ("steps_per_epoch", steps_per_epoch)):
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
             raise CourseError(f"{name} must be a whole number of at least 1, got {value!r}.")
-    if isinstance(warmup_epochs, bool) or not isinstance(warmup_epochs, (int, np.integer)) or not 0 <= warmup_epochs < epochs:
-        raise CourseError(f"warmup_epochs must be a whole number from 0 to epochs - 1 ({epochs - 1}), got {warmup_epochs!r}.")
+    if (
+        isinstance(warmup_epochs, bool)
+        or not isinstance(warmup_epochs, (int, np.integer))
+        or not 0 <= warmup_epochs < epochs
+    ):
+        raise CourseError(
+            f"warmup_epochs must be a whole number from 0 to epochs - 1 ({epochs - 1}), got {warmup_epochs!r}."
+        )
     warmup_steps = int(warmup_epochs * steps_per_epoch)
     decay_steps = int(epochs * steps_per_epoch) - warmup_steps
     if warmup_steps:

@@ -8,7 +8,8 @@ Nothing here downloads anything: the pretrained network itself comes from
 
 from __future__ import annotations
 
-from typing import Any, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 

@@ -26,8 +26,9 @@ from __future__ import annotations
 import functools
 import html
 import os
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Callable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -190,8 +191,7 @@ class Question:
             return CheckResult(
                 self.label,
                 INCORRECT,
-                "check() needs your answer: pass it in the brackets, as in the cell above, e.g. "
-                "q1.check(n_params).",
+                "check() needs your answer: pass it in the brackets, as in the cell above, e.g. q1.check(n_params).",
             )
         if any(is_placeholder(answer) for answer in answers):
             return CheckResult(
@@ -337,10 +337,11 @@ def expect_array(
         raise Wrong(f"{what} should be an array of numbers, but it is {describe(value)}.") from None
     if ndim is not None and array.ndim != ndim:
         raise Wrong(f"{what} should have {ndim} dimension(s), but has shape {array.shape}.")
-    if shape is not None:
-        if array.ndim != len(shape) or any(e is not None and e != a for e, a in zip(shape, array.shape)):
-            wanted = "(" + ", ".join("any" if e is None else str(e) for e in shape) + ")"
-            raise Wrong(f"{what} should have shape {wanted}, but has shape {array.shape}.")
+    if shape is not None and (
+        array.ndim != len(shape) or any(e is not None and e != a for e, a in zip(shape, array.shape))
+    ):
+        wanted = "(" + ", ".join("any" if e is None else str(e) for e in shape) + ")"
+        raise Wrong(f"{what} should have shape {wanted}, but has shape {array.shape}.")
     if not np.all(np.isfinite(array)):
         raise Wrong(non_finite_message(array, what))
     return array

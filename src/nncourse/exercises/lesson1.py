@@ -14,7 +14,6 @@ from typing import Any
 import numpy as np
 
 from nncourse.exercises.core import (
-    NotAttempted,
     Question,
     Wrong,
     expect_array,
@@ -45,9 +44,7 @@ def _digits_split() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     from sklearn.model_selection import train_test_split
 
     digits = load_digits()
-    return tuple(
-        train_test_split(digits.data, digits.target, test_size=0.25, stratify=digits.target, random_state=0)
-    )  # type: ignore[return-value]
+    return tuple(train_test_split(digits.data, digits.target, test_size=0.25, stratify=digits.target, random_state=0))  # type: ignore[return-value]
 
 
 # --- Question 1: parameter count -------------------------------------------------------------
@@ -115,7 +112,9 @@ def _check_q2(neuron: Any) -> str:
     try:
         many = call_learner(neuron, batch, w, 1.5, name="neuron", shown="X of shape (5, 64), w, b=1.5")
     except Wrong as error:
-        raise Wrong(f"neuron works on one image but not on a batch of shape (5, 64). {error} Use x @ w, which works for both.") from None
+        raise Wrong(
+            f"neuron works on one image but not on a batch of shape (5, 64). {error} Use x @ w, which works for both."
+        ) from None
     many = expect_array(many, "neuron(X, w, b) for a batch X of shape (5, 64)", shape=(5,))
     if not np.allclose(many, _reference_neuron(batch, w, 1.5)):
         raise Wrong("neuron is right for one image but not for a batch: compute x @ w + b for every row.")
@@ -156,7 +155,9 @@ def _check_q3(first_layer_images: Any) -> str:
 
     reference = _small_fitted_mlp()
     model = copy.deepcopy(reference)  # the learner's function may change what it is given
-    images = call_learner(first_layer_images, model, name="first_layer_images", shown="a fitted network with 6 hidden neurons")
+    images = call_learner(
+        first_layer_images, model, name="first_layer_images", shown="a fitted network with 6 hidden neurons"
+    )
     images = expect_array(images, "first_layer_images(model)")
     if images.shape != (6, 8, 8):
         if images.shape == (8, 8, 6):
@@ -177,7 +178,9 @@ def _check_q3(first_layer_images: Any) -> str:
     rescaled = largest > 0 and np.allclose(images / largest, expected / np.abs(expected).max())
     if np.allclose(np.abs(images), np.abs(expected)) or rescaled:
         raise Wrong("Close, but the values differ from the weights: return the weights themselves, unscaled.")
-    raise Wrong("The images do not hold the first-layer weights: image k should be column k of coefs_[0], reshaped to 8x8.")
+    raise Wrong(
+        "The images do not hold the first-layer weights: image k should be column k of coefs_[0], reshaped to 8x8."
+    )
 
 
 q3 = Question(
@@ -204,7 +207,9 @@ def _check_q4(model: Any) -> str:
             "The model must take the 64 raw pixel values (0-16) of each image."
         ) from None
     if predictions.shape != y_test.shape:
-        raise Wrong(f"model.predict returned shape {predictions.shape}; one digit per image, shape {y_test.shape}, was expected.")
+        raise Wrong(
+            f"model.predict returned shape {predictions.shape}; one digit per image, shape {y_test.shape}, was expected."
+        )
     accuracy = float((predictions == y_test).mean())
     if accuracy >= PIPELINE_TARGET:
         return f"test accuracy {accuracy:.3f}, above logistic regression's 0.960."

@@ -9,19 +9,17 @@ message names the slip.
 from __future__ import annotations
 
 import math
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
 from nncourse.errors import describe
 from nncourse.exercises.core import (
-    NotAttempted,
     Question,
     Wrong,
     expect_array,
     expect_callable,
     expect_number,
-    is_placeholder,
 )
 from nncourse.optim import numerical_gradient
 
@@ -30,7 +28,6 @@ __all__ = ["q1", "q2", "q3", "q4", "q5", "q6"]
 
 from nncourse.exercises.tools import call_learner as _call  # noqa: E402
 from nncourse.exercises.tools import contains_placeholder as _contains_placeholder  # noqa: E402,F401
-
 
 # ---------------------------------------------------------------------------------------------
 # Question 1: a non-convex function with two valleys
@@ -245,8 +242,7 @@ def _check_iterations(function: Any) -> str:
         if got == math.ceil(n / batch):
             raise Wrong(f"{where} is {got:g}, the number of steps in one epoch: multiply by the {epochs} epochs.")
         raise Wrong(
-            f"{where} should be {want} ({math.ceil(n / batch)} batches per epoch times {epochs} epochs), not "
-            f"{got:g}."
+            f"{where} should be {want} ({math.ceil(n / batch)} batches per epoch times {epochs} epochs), not {got:g}."
         )
     return (
         "Right: batches per epoch (rounded up) times epochs. Keras shows the batches per epoch as 'n/n' in its "
@@ -271,8 +267,15 @@ q4 = Question(
 
 
 def _adam_reference(
-    w: np.ndarray, g: np.ndarray, m: np.ndarray, v: np.ndarray, t: int, learning_rate: float = 0.1,
-    beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8,
+    w: np.ndarray,
+    g: np.ndarray,
+    m: np.ndarray,
+    v: np.ndarray,
+    t: int,
+    learning_rate: float = 0.1,
+    beta1: float = 0.9,
+    beta2: float = 0.999,
+    eps: float = 1e-8,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     m = beta1 * m + (1 - beta1) * g
     v = beta2 * v + (1 - beta2) * g**2
@@ -303,8 +306,7 @@ def _check_adam(function: Any) -> str:
         if not np.allclose(got_m, want_m, rtol=1e-6, atol=1e-12):
             if np.allclose(got_m, 0.9 * m + g):
                 raise Wrong(
-                    "Your m is beta1 * m + g, momentum's velocity; Adam's m is an average: beta1 * m + (1 - "
-                    "beta1) * g."
+                    "Your m is beta1 * m + g, momentum's velocity; Adam's m is an average: beta1 * m + (1 - beta1) * g."
                 )
             raise Wrong(
                 f"At step {t} the new m should be beta1 * m + (1 - beta1) * g = {np.round(want_m, 6)}, not "
@@ -373,6 +375,7 @@ def _reference_gradients(params: dict[str, np.ndarray], X: np.ndarray, y: np.nda
     """Gradients by finite differences, independent of any backward pass."""
     gradients = {}
     for name in params:
+
         def loss_of(value: np.ndarray, name: str = name) -> float:
             return _regression_loss({**params, name: value}, X, y)
 
@@ -417,8 +420,7 @@ def _check_backward(function: Any) -> str:
         )
     if all(math.isclose(r, 0.5, rel_tol=1e-3) for r in ratios.values()):
         raise Wrong(
-            "Every gradient is half the right size: the derivative of (y_hat - y)**2 is 2 * (y_hat - y), with "
-            "the 2."
+            "Every gradient is half the right size: the derivative of (y_hat - y)**2 is 2 * (y_hat - y), with the 2."
         )
     if all(math.isclose(r, len(X), rel_tol=1e-3) for r in ratios.values()):
         raise Wrong(f"Every gradient is {len(X)} times too large, the batch size: the loss is a mean, so divide by n.")

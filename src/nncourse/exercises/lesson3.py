@@ -17,8 +17,9 @@ import functools
 import math
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable, NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -174,7 +175,9 @@ def _check_q1(pixels: Any, batch: Any) -> str:
             f"shape ({n_pixels}, {channels})."
         )
     if pixels.shape != (n_pixels, channels):
-        raise Wrong(f"pixels should have shape ({n_pixels}, {channels}), one row per pixel, but has shape {pixels.shape}.")
+        raise Wrong(
+            f"pixels should have shape ({n_pixels}, {channels}), one row per pixel, but has shape {pixels.shape}."
+        )
     if not np.array_equal(pixels, photo.reshape(-1, channels)):
         raise Wrong(
             "pixels has the right shape, but its rows are not the red, green and blue values of single pixels: "
@@ -189,7 +192,9 @@ def _check_q1(pixels: Any, batch: Any) -> str:
     if batch.shape == photo.shape + (1,):
         raise Wrong(f"batch has shape {batch.shape}: the new axis went at the end. The batch axis comes first.")
     if batch.shape != (1,) + photo.shape:
-        raise Wrong(f"batch should have shape (1, {height}, {width}, {channels}), a batch of one image, but has shape {batch.shape}.")
+        raise Wrong(
+            f"batch should have shape (1, {height}, {width}, {channels}), a batch of one image, but has shape {batch.shape}."
+        )
     if not np.array_equal(batch[0], photo):
         raise Wrong("batch has the right shape, but batch[0] is not the photo itself.")
     return f"pixels is rank 2, {pixels.shape}; batch is rank 4, {batch.shape}."
@@ -250,7 +255,9 @@ def _check_q2(model: Any, history: Any) -> str:
             'output: loss = "binary_crossentropy".'
         )
     if not isinstance(model.optimizer, keras.optimizers.RMSprop):
-        raise Wrong(f'The model was compiled with {type(model.optimizer).__name__}; the question asks for optimizer = "rmsprop".')
+        raise Wrong(
+            f'The model was compiled with {type(model.optimizer).__name__}; the question asks for optimizer = "rmsprop".'
+        )
     data = expect_history(history, "even_odd_history")
     if "val_loss" not in data:
         raise Wrong(
@@ -327,10 +334,16 @@ def _check_q3(history: Any, best_epoch: Any) -> str:
             '(history.history["val_loss"]) was lowest.'
         )
     if answer == int(np.argmax(val_loss)) + 1:
-        raise Wrong(f"Epoch {answer} has the highest validation loss; the question asks for the lowest (argmin, not argmax).")
+        raise Wrong(
+            f"Epoch {answer} has the highest validation loss; the question asks for the lowest (argmin, not argmax)."
+        )
     if not 1 <= answer <= len(val_loss):
-        raise Wrong(f"This history has {len(val_loss)} epochs, numbered 1 to {len(val_loss)}; {answer} is not one of them.")
-    raise Wrong(f"The validation loss at epoch {answer} is {val_loss[answer - 1]:.3f}, but it is lower at another epoch.")
+        raise Wrong(
+            f"This history has {len(val_loss)} epochs, numbered 1 to {len(val_loss)}; {answer} is not one of them."
+        )
+    raise Wrong(
+        f"The validation loss at epoch {answer} is {val_loss[answer - 1]:.3f}, but it is lower at another epoch."
+    )
 
 
 q3 = Question(
@@ -384,7 +397,9 @@ def _check_q4(softmax: Any) -> str:
     if not np.all(np.isfinite(output)):
         raise Wrong("softmax returned NaN or infinite values for small scores; check the formula.")
     if np.allclose(output, 1 / (1 + np.exp(-_SCORES))):
-        raise Wrong("That is the sigmoid of each score, which ignores the other scores. Softmax divides e^z by a sum over the row.")
+        raise Wrong(
+            "That is the sigmoid of each score, which ignores the other scores. Softmax divides e^z by a sum over the row."
+        )
     if np.isclose(output.sum(), 1) and not np.allclose(output.sum(axis=1), 1):
         raise Wrong(
             "All the outputs together sum to 1, but each row should: every example gets its own distribution. "
@@ -471,7 +486,9 @@ def _check_q5(model: Any, y_pred: Any) -> str:
             f"row, axis=1, to get one digit for each of the {len(y_test)} test images."
         )
     if predicted.shape != y_test.shape:
-        raise Wrong(f"y_pred should have shape ({len(y_test)},), one digit per test image, but it is {describe(y_pred)}.")
+        raise Wrong(
+            f"y_pred should have shape ({len(y_test)},), one digit per test image, but it is {describe(y_pred)}."
+        )
     if predicted.dtype.kind not in "iu" and not np.array_equal(predicted, np.round(predicted)):
         raise Wrong("y_pred should hold whole class numbers 0-9, not probabilities: use .argmax(axis=1).")
     if not np.isin(predicted, np.arange(10)).all():
@@ -515,7 +532,9 @@ def _check_q6(best_model: Any, history: Any, checkpoint_path: Any) -> str:
         raise Wrong(f"checkpoint_path should be the file's path, a string, but it is {describe(checkpoint_path)}.")
     path = Path(checkpoint_path)
     if path.suffix != ".keras":
-        raise Wrong(f"The checkpoint file is named {path.name!r}; Keras saves whole models in the .keras format, so end its name in .keras.")
+        raise Wrong(
+            f"The checkpoint file is named {path.name!r}; Keras saves whole models in the .keras format, so end its name in .keras."
+        )
     if not path.is_file():
         raise Wrong(
             f"There is no file at {path}: the checkpoint was never written. Pass the ModelCheckpoint to fit with "
@@ -523,7 +542,9 @@ def _check_q6(best_model: Any, history: Any, checkpoint_path: Any) -> str:
         )
     temporary = Path(tempfile.gettempdir()).resolve()
     if temporary not in path.resolve().parents:
-        raise Wrong(f"{path} is not in a temporary folder. Make the folder with tempfile.mkdtemp(), so no files are left behind.")
+        raise Wrong(
+            f"{path} is not in a temporary folder. Make the folder with tempfile.mkdtemp(), so no files are left behind."
+        )
     data = expect_history(history, "regression_history")
     if "val_loss" not in data:
         raise Wrong("regression_history has no val_loss: train with validation_data=(X_val, y_val).")
@@ -549,10 +570,12 @@ def _check_q6(best_model: Any, history: Any, checkpoint_path: Any) -> str:
         if _close(mse, float(val_loss[-1])):
             raise Wrong(
                 f"best_model is the model of the last epoch, but the validation loss was lowest at epoch "
-                f"{int(val_loss.argmin()) + 1}. Give ModelCheckpoint save_best_only=True and monitor=\"val_loss\"."
+                f'{int(val_loss.argmin()) + 1}. Give ModelCheckpoint save_best_only=True and monitor="val_loss".'
             )
         if np.any([_close(float(np.mean(np.abs(errors))), v) for v in val_loss]):
-            raise Wrong('The loss looks like the mean absolute error. The question asks for loss="mse", with "mae" as a metric.')
+            raise Wrong(
+                'The loss looks like the mean absolute error. The question asks for loss="mse", with "mae" as a metric.'
+            )
         raise Wrong(
             "best_model's mean squared error on (X_val, y_val) matches no epoch of regression_history. Compile with "
             'loss="mse", validate on validation_data=(X_val, y_val), and reload the checkpoint of this same run.'
@@ -574,7 +597,7 @@ q6 = Question(
     "Question 6 (regression with a checkpoint)",
     _check_q6,
     hints=[
-        "keras.callbacks.ModelCheckpoint(checkpoint_path, monitor=\"val_loss\", save_best_only=True) writes the model "
+        'keras.callbacks.ModelCheckpoint(checkpoint_path, monitor="val_loss", save_best_only=True) writes the model '
         "whenever the validation loss reaches a new low. Pass it to fit in callbacks=[...], with validation_data.",
         'The network: keras.Input(shape=(10,)), one or two Dense hidden layers with "relu", and layers.Dense(1). '
         'Compile with keras.optimizers.SGD(learning_rate=0.001), loss="mse", metrics=["mae"].',

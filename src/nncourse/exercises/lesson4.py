@@ -16,14 +16,14 @@ Keras as a side effect.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
 from nncourse.errors import CourseError, describe
 from nncourse.exercises.core import (
-    NotAttempted,
     Question,
     Wrong,
     expect_callable,
@@ -112,7 +112,9 @@ def _expect_compiled(model: Any, name: str) -> None:
     X, y = X_train[:128], y_train[:128]
     outputs = model_outputs(model, X, what=f"the network {name} returns")
     if outputs.ndim != 2 or outputs.shape[1] != 1:
-        raise Wrong(f"The network {name} returns gives outputs of shape {outputs.shape}; it should end in one sigmoid unit.")
+        raise Wrong(
+            f"The network {name} returns gives outputs of shape {outputs.shape}; it should end in one sigmoid unit."
+        )
     try:
         reported = float(model.evaluate(X, y, verbose=0, return_dict=True)["loss"])
     except Exception as error:  # noqa: BLE001
@@ -166,7 +168,8 @@ def _penalty_problem(model: Any, strength: float, name: str) -> None:
         elsewhere = [
             layer
             for layer in dense
-            if getattr(layer, "bias_regularizer", None) is not None or getattr(layer, "activity_regularizer", None) is not None
+            if getattr(layer, "bias_regularizer", None) is not None
+            or getattr(layer, "activity_regularizer", None) is not None
         ]
         if elsewhere:
             raise Wrong(
@@ -288,7 +291,9 @@ def _dropout_problem(model: Any, rate: float, name: str) -> None:
     layers = list(model.layers)
     drops = [layer for layer in layers if isinstance(layer, keras.layers.Dropout)]
     if not drops:
-        raise Wrong(f"The network {name}({rate!r}) returns has no Dropout layer: add layers.Dropout(rate) after each hidden Dense layer.")
+        raise Wrong(
+            f"The network {name}({rate!r}) returns has no Dropout layer: add layers.Dropout(rate) after each hidden Dense layer."
+        )
     rates = sorted({float(layer.rate) for layer in drops})
     if rates != [rate]:
         shown = ", ".join(f"{r:g}" for r in rates)
@@ -305,7 +310,9 @@ def _dropout_problem(model: Any, rate: float, name: str) -> None:
     for index, following in zip(dense[:-1], dense[1:]):
         # Between a hidden Dense layer and the next one: a Dropout (an Activation layer may come first).
         if not any(isinstance(layer, keras.layers.Dropout) for layer in layers[index + 1 : following]):
-            raise Wrong(f"Hidden layer {layers[index].name} is not followed by a Dropout layer; the question asks for one after each hidden layer.")
+            raise Wrong(
+                f"Hidden layer {layers[index].name} is not followed by a Dropout layer; the question asks for one after each hidden layer."
+            )
     if dense and any(isinstance(layer, keras.layers.Dropout) for layer in layers[dense[-1] + 1 :]):
         raise Wrong(
             "Your network has a Dropout layer after its output layer, which would zero the prediction itself during "
@@ -324,7 +331,9 @@ def _check_q3(build_dropout_net: Any) -> str:
     if np.allclose(first, second):
         raise Wrong("Called twice in training mode, the network gives the same outputs: its dropout has no effect.")
     if not np.allclose(np.asarray(model(batch, training=False)), np.asarray(model(batch, training=False))):
-        raise Wrong("At inference (training=False) the network should give the same output every time, but it does not.")
+        raise Wrong(
+            "At inference (training=False) the network should give the same output every time, but it does not."
+        )
     accuracy = _train_and_score(model, "build_dropout_net(0.5)")
     return (
         f"Dropout follows every hidden layer, it changes the outputs only in training mode, and after "
@@ -337,8 +346,8 @@ q3 = Question(
     checker=_check_q3,
     hints=[
         "After each hidden layers.Dense(...), add layers.Dropout(rate). No Dropout after the output layer.",
-        "keras.Sequential([keras.Input(shape=(64,)), layers.Dense(128, activation=\"relu\"), layers.Dropout(rate), "
-        "layers.Dense(64, activation=\"relu\"), layers.Dropout(rate), layers.Dense(1, activation=\"sigmoid\")]), "
+        'keras.Sequential([keras.Input(shape=(64,)), layers.Dense(128, activation="relu"), layers.Dropout(rate), '
+        'layers.Dense(64, activation="relu"), layers.Dropout(rate), layers.Dense(1, activation="sigmoid")]), '
         "then compile and return it.",
     ],
 )
@@ -353,7 +362,9 @@ def _check_q4(early_stop: Any) -> str:
     if early_stop is None:
         raise Wrong("early_stop is None: create the callback, early_stop = keras.callbacks.EarlyStopping(...).")
     if isinstance(early_stop, type) and issubclass(early_stop, EarlyStopping):
-        raise Wrong("That is the EarlyStopping class itself; create one with its settings: keras.callbacks.EarlyStopping(monitor=..., ...).")
+        raise Wrong(
+            "That is the EarlyStopping class itself; create one with its settings: keras.callbacks.EarlyStopping(monitor=..., ...)."
+        )
     if isinstance(early_stop, (list, tuple)):
         if any(isinstance(item, EarlyStopping) for item in early_stop):
             raise Wrong("Pass the callback itself, not a list: the list is what fit(callbacks=[...]) takes.")
@@ -367,10 +378,14 @@ def _check_q4(early_stop: Any) -> str:
                 'would hardly ever stop. Watch the validation loss, "val_loss".'
             )
         if early_stop.monitor.startswith("val_"):
-            raise Wrong(f'monitor="{early_stop.monitor}" is a validation metric, but the question asks for the validation loss, "val_loss".')
+            raise Wrong(
+                f'monitor="{early_stop.monitor}" is a validation metric, but the question asks for the validation loss, "val_loss".'
+            )
         raise Wrong(f'monitor="{early_stop.monitor}" is not the validation loss: use monitor="val_loss".')
     if early_stop.mode == "max":
-        raise Wrong('mode="max" would count a rising loss as an improvement: leave mode at "auto" (or "min") for a loss.')
+        raise Wrong(
+            'mode="max" would count a rising loss as an improvement: leave mode at "auto" (or "min") for a loss.'
+        )
     if early_stop.patience != PATIENCE:
         if early_stop.patience == 0:
             raise Wrong(
@@ -424,15 +439,17 @@ def _check_q5(history: Any, epochs_run: Any, best_epoch: Any) -> str:
         if run > true_run:
             raise Wrong(
                 f"epochs_run is {run:g}, but training stopped earlier: the history holds one value per epoch "
-                "that was run. Count them, e.g. len(history_es.history[\"loss\"])."
+                'that was run. Count them, e.g. len(history_es.history["loss"]).'
             )
         if run == true_run - 1:
             raise Wrong(f"epochs_run is {run:g}, one short: count the entries of the history (epochs count from 1).")
-        raise Wrong(f"epochs_run is {run:g}; count the values in history_es.history[\"loss\"], one per epoch run.")
+        raise Wrong(f'epochs_run is {run:g}; count the values in history_es.history["loss"], one per epoch run.')
     if best != true_best:
         if best != int(best):
             if np.isclose(best, val_loss.min()):
-                raise Wrong(f"{best:g} is the lowest val_loss itself; best_epoch is the number of the epoch where it came.")
+                raise Wrong(
+                    f"{best:g} is the lowest val_loss itself; best_epoch is the number of the epoch where it came."
+                )
             raise Wrong(f"best_epoch is {best:g}; an epoch number is a whole number, counted from 1.")
         if best == true_best - 1:
             raise Wrong(
@@ -445,8 +462,12 @@ def _check_q5(history: Any, epochs_run: Any, best_epoch: Any) -> str:
             )
         training = data.get("loss")
         if training is not None and best == int(np.argmin(training)) + 1:
-            raise Wrong(f"Epoch {best:g} has the lowest *training* loss; the callback watched the validation loss, val_loss.")
-        raise Wrong(f"best_epoch is {best:g}, but the lowest val_loss came at another epoch. Use np.argmin on it (and add 1).")
+            raise Wrong(
+                f"Epoch {best:g} has the lowest *training* loss; the callback watched the validation loss, val_loss."
+            )
+        raise Wrong(
+            f"best_epoch is {best:g}, but the lowest val_loss came at another epoch. Use np.argmin on it (and add 1)."
+        )
     return (
         f"Training ran {true_run} epochs, and the model holds the weights of epoch {true_best}, "
         f"where val_loss was lowest ({val_loss.min():.3f})."
@@ -477,7 +498,9 @@ def _check_q6(build_seeded_net: Any) -> str:
     if not shapes:
         raise Wrong("The network build_seeded_net returns has no weights; give it at least one Dense layer.")
     if [w.shape for w in second.get_weights()] != shapes or [w.shape for w in other.get_weights()] != shapes:
-        raise Wrong("build_seeded_net returns networks of different shapes from call to call; build the same network every time.")
+        raise Wrong(
+            "build_seeded_net returns networks of different shapes from call to call; build the same network every time."
+        )
     same = all(np.array_equal(a, b) for a, b in zip(first.get_weights(), second.get_weights()))
     if not same:
         raise Wrong(

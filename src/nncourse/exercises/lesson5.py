@@ -52,7 +52,9 @@ def _expect_shape(value: Any, name: str) -> tuple[int, ...]:
     if not isinstance(value, (tuple, list)) or len(value) != 3:
         if isinstance(value, (tuple, list)) and len(value) == 4:
             raise Wrong(f"{name} has four numbers: leave out the batch axis and give (height, width, channels).")
-        raise Wrong(f"{name} should be a tuple of three whole numbers (height, width, channels), but it is {describe(value)}.")
+        raise Wrong(
+            f"{name} should be a tuple of three whole numbers (height, width, channels), but it is {describe(value)}."
+        )
     numbers = []
     for item in value:
         number = expect_number(item, f"each number in {name}")
@@ -71,34 +73,45 @@ def _check_shapes(conv1_shape: Any, conv1_params: Any, pool_shape: Any, conv2_sh
     want = Q1_ANSWERS
     if c1 != want["conv1_shape"]:
         if c1[:2] == (28, 28):
-            raise Wrong("conv1_shape: with padding 'valid' a 5x5 kernel cannot be centred on the outer two rows and "
-                        "columns, so the map loses 5 - 1 = 4 pixels in each direction.")
+            raise Wrong(
+                "conv1_shape: with padding 'valid' a 5x5 kernel cannot be centred on the outer two rows and "
+                "columns, so the map loses 5 - 1 = 4 pixels in each direction."
+            )
         if c1[2] != 8:
             raise Wrong("conv1_shape: the last number is the number of channels of the output, one per filter.")
         raise Wrong(f"conv1_shape {c1} is not right: with 'valid' padding and stride 1 the side is 28 - 5 + 1.")
     if p1 != want["conv1_params"]:
         if p1 == 5 * 5 * 8:
             raise Wrong("conv1_params: each of the 8 filters also has a bias.")
-        raise Wrong("conv1_params: each filter has one weight per pixel of its 5x5 kernel per input channel, plus a bias.")
+        raise Wrong(
+            "conv1_params: each filter has one weight per pixel of its 5x5 kernel per input channel, plus a bias."
+        )
     if pool != want["pool_shape"]:
         if pool[2] != 8:
-            raise Wrong("pool_shape: pooling works on each channel separately, so the number of channels does not change.")
+            raise Wrong(
+                "pool_shape: pooling works on each channel separately, so the number of channels does not change."
+            )
         raise Wrong("pool_shape: a 2x2 max pooling keeps one value per 2x2 window, halving height and width.")
     if c2 != want["conv2_shape"]:
         if c2[:2] == pool[:2]:
-            raise Wrong("conv2_shape: the stride of 2 moves the kernel two pixels at a time, so the output has half "
-                        "as many positions in each direction.")
+            raise Wrong(
+                "conv2_shape: the stride of 2 moves the kernel two pixels at a time, so the output has half "
+                "as many positions in each direction."
+            )
         if c2[2] != 16:
             raise Wrong("conv2_shape: the output has one channel per filter.")
         raise Wrong("conv2_shape: with padding 'same' the side is the input side divided by the stride, rounded up.")
     if p2 != want["conv2_params"]:
         if p2 == 3 * 3 * 16 + 16:
-            raise Wrong("conv2_params: the second layer's input has 8 channels, and every filter has a 3x3 kernel "
-                        "for each of them.")
+            raise Wrong(
+                "conv2_params: the second layer's input has 8 channels, and every filter has a 3x3 kernel "
+                "for each of them."
+            )
         if p2 == 3 * 3 * 8 * 16:
             raise Wrong("conv2_params: each of the 16 filters also has a bias.")
-        raise Wrong("conv2_params: weights = kernel height x kernel width x input channels x filters, plus one bias "
-                    "per filter.")
+        raise Wrong(
+            "conv2_params: weights = kernel height x kernel width x input channels x filters, plus one bias per filter."
+        )
     return "Stride and padding change the output's size; only the kernel, the input channels and the filters set the parameter count."
 
 
@@ -132,31 +145,48 @@ def _check_convolve(function: Any) -> str:
     expect_callable(function, "convolve_channels")
     for image, kernel in _conv_cases():
         want = convolve2d(image, kernel)
-        got = call_learner(function, image.copy(), kernel.copy(), name="convolve_channels",
-                           shown=f"an image of shape {image.shape}, a kernel of shape {kernel.shape}")
+        got = call_learner(
+            function,
+            image.copy(),
+            kernel.copy(),
+            name="convolve_channels",
+            shown=f"an image of shape {image.shape}, a kernel of shape {kernel.shape}",
+        )
         got = expect_array(got, f"convolve_channels on a {image.shape} image and a {kernel.shape} kernel")
         if got.shape == want.shape + (image.shape[2],):
-            raise Wrong("Your output keeps one map per channel. One filter gives one map: add up the products over "
-                        "all channels too.")
+            raise Wrong(
+                "Your output keeps one map per channel. One filter gives one map: add up the products over "
+                "all channels too."
+            )
         if got.shape != want.shape:
             if got.shape[:2] == image.shape[:2]:
-                raise Wrong(f"On a {image.shape} image with a {kernel.shape} kernel your output has the image's own "
-                            f"height and width; without padding, the kernel fits in only {want.shape} positions.")
-            raise Wrong(f"On a {image.shape} image with a {kernel.shape} kernel the output should have shape "
-                        f"{want.shape} (image size - kernel size + 1 in each direction), but yours has {got.shape}.")
+                raise Wrong(
+                    f"On a {image.shape} image with a {kernel.shape} kernel your output has the image's own "
+                    f"height and width; without padding, the kernel fits in only {want.shape} positions."
+                )
+            raise Wrong(
+                f"On a {image.shape} image with a {kernel.shape} kernel the output should have shape "
+                f"{want.shape} (image size - kernel size + 1 in each direction), but yours has {got.shape}."
+            )
         if np.allclose(got, want, atol=1e-6):
             continue
         if np.allclose(got, want / image.shape[2], atol=1e-6):
             raise Wrong("Your values are the mean over the channels; a convolution adds them up (sum, not mean).")
         if np.allclose(got, convolve2d(image[..., 0], kernel[..., 0]), atol=1e-6):
-            raise Wrong("Your function uses only the first channel. Every channel of the image has its own slice of "
-                        "the kernel, and all the products are added up.")
+            raise Wrong(
+                "Your function uses only the first channel. Every channel of the image has its own slice of "
+                "the kernel, and all the products are added up."
+            )
         if np.allclose(got, convolve2d(image, kernel[::-1, ::-1]), atol=1e-6):
-            raise Wrong("Your function flips the kernel (as scipy.signal.convolve2d and np.convolve do). Keras' Conv2D "
-                        "slides the kernel as it is: multiply each pixel by the kernel weight in the same position.")
-        raise Wrong(f"On a {image.shape} image with a {kernel.shape} kernel, your output differs from the expected one; "
-                    f"for example its top-left value is {got[0, 0]:.3f} instead of {want[0, 0]:.3f}, "
-                    "the sum of image[0:kh, 0:kw, :] * kernel.")
+            raise Wrong(
+                "Your function flips the kernel (as scipy.signal.convolve2d and np.convolve do). Keras' Conv2D "
+                "slides the kernel as it is: multiply each pixel by the kernel weight in the same position."
+            )
+        raise Wrong(
+            f"On a {image.shape} image with a {kernel.shape} kernel, your output differs from the expected one; "
+            f"for example its top-left value is {got[0, 0]:.3f} instead of {want[0, 0]:.3f}, "
+            "the sum of image[0:kh, 0:kw, :] * kernel."
+        )
     return "That is what one Conv2D filter computes on a colour image, before its bias and activation."
 
 
@@ -180,9 +210,9 @@ q2 = Question(
 def _edge_patterns() -> dict[str, np.ndarray]:
     size = 12
     dark_above = np.zeros((size, size))
-    dark_above[size // 2:] = 1.0
+    dark_above[size // 2 :] = 1.0
     dark_left = np.zeros((size, size))
-    dark_left[:, size // 2:] = 1.0
+    dark_left[:, size // 2 :] = 1.0
     return {
         "flat": np.full((size, size), 0.7),
         "dark above": dark_above,
@@ -194,30 +224,46 @@ def _edge_patterns() -> dict[str, np.ndarray]:
 def _check_edge_kernel(kernel: Any) -> str:
     array = expect_array(kernel, "kernel", ndim=2)
     if not (2 <= array.shape[0] <= 5 and 1 <= array.shape[1] <= 5):
-        raise Wrong(f"kernel has shape {array.shape}; make it a small 2-D array, 3x3 like the lesson's kernels (at most 5x5).")
+        raise Wrong(
+            f"kernel has shape {array.shape}; make it a small 2-D array, 3x3 like the lesson's kernels (at most 5x5)."
+        )
     if not np.any(array):
-        raise Wrong("kernel is all zeros, so it never fires. Put negative weights on one side and positive on the other.")
+        raise Wrong(
+            "kernel is all zeros, so it never fires. Put negative weights on one side and positive on the other."
+        )
     responses = {name: convolve2d(image, array) for name, image in _edge_patterns().items()}
     scale = np.abs(array).sum()
     edge = responses["dark above"].max()
     if np.abs(responses["flat"]).max() > 0.05 * scale:
-        raise Wrong("kernel fires on a flat, evenly grey area, where there is no edge: make its weights add up to 0 "
-                    f"(yours add up to {array.sum():.3g}).")
+        raise Wrong(
+            "kernel fires on a flat, evenly grey area, where there is no edge: make its weights add up to 0 "
+            f"(yours add up to {array.sum():.3g})."
+        )
     if edge <= 0.1 * scale:
         if responses["bright above"].max() > 0.1 * scale:
-            raise Wrong("kernel fires where the image goes from bright (above) to dark (below): the opposite edge. "
-                        "Swap the signs of its weights.")
+            raise Wrong(
+                "kernel fires where the image goes from bright (above) to dark (below): the opposite edge. "
+                "Swap the signs of its weights."
+            )
         if np.abs(responses["dark left"]).max() > 0.1 * scale:
-            raise Wrong("kernel responds to vertical edges (dark on the left, bright on the right), not to "
-                        "horizontal ones. Arrange the weights in rows instead of columns.")
-        raise Wrong("kernel hardly fires on an edge from dark (above) to bright (below). Put negative weights in its "
-                    "top row and positive weights in its bottom row.")
+            raise Wrong(
+                "kernel responds to vertical edges (dark on the left, bright on the right), not to "
+                "horizontal ones. Arrange the weights in rows instead of columns."
+            )
+        raise Wrong(
+            "kernel hardly fires on an edge from dark (above) to bright (below). Put negative weights in its "
+            "top row and positive weights in its bottom row."
+        )
     if np.abs(responses["dark left"]).max() > 0.25 * edge:
-        raise Wrong("kernel fires on vertical edges nearly as much as on horizontal ones: keep each row's weights "
-                    "equal (or symmetric), so that a change from left to right cancels out.")
+        raise Wrong(
+            "kernel fires on vertical edges nearly as much as on horizontal ones: keep each row's weights "
+            "equal (or symmetric), so that a change from left to right cancels out."
+        )
     rows = np.flatnonzero(responses["dark above"].max(axis=1) > 0.5 * edge)
-    return (f"Your kernel stays silent on flat areas and vertical edges, and fires on the {len(rows)} row(s) of "
-            "positions that straddle the horizontal edge.")
+    return (
+        f"Your kernel stays silent on flat areas and vertical edges, and fires on the {len(rows)} row(s) of "
+        "positions that straddle the horizontal edge."
+    )
 
 
 q3 = Question(
@@ -250,13 +296,19 @@ def _check_max_pool(function: Any) -> str:
         got = expect_array(got, f"max_pool on a {feature_map.shape} map")
         if got.shape != want.shape:
             if got.shape == feature_map.shape:
-                raise Wrong("Your output has the input's shape: keep one value per 2x2 window, moving two pixels at a time.")
+                raise Wrong(
+                    "Your output has the input's shape: keep one value per 2x2 window, moving two pixels at a time."
+                )
             if got.shape == (feature_map.shape[0] - 1, feature_map.shape[1] - 1):
                 raise Wrong("Your windows overlap (they move one pixel at a time): move them two pixels at a time.")
             if any(g == w + 1 for g, w in zip(got.shape, want.shape)):
-                raise Wrong(f"On a {feature_map.shape} map the output should be {want.shape}: a last row or column that "
-                            "does not fill a whole 2x2 window is dropped, as Keras' MaxPooling2D does.")
-            raise Wrong(f"On a {feature_map.shape} map the output should have shape {want.shape}, but yours has {got.shape}.")
+                raise Wrong(
+                    f"On a {feature_map.shape} map the output should be {want.shape}: a last row or column that "
+                    "does not fill a whole 2x2 window is dropped, as Keras' MaxPooling2D does."
+                )
+            raise Wrong(
+                f"On a {feature_map.shape} map the output should have shape {want.shape}, but yours has {got.shape}."
+            )
         if np.allclose(got, want):
             continue
         height, width = want.shape
@@ -265,8 +317,10 @@ def _check_max_pool(function: Any) -> str:
             raise Wrong("That is average pooling: keep the largest value of each window, not the mean.")
         if np.allclose(got, windows.min(axis=(1, 3))):
             raise Wrong("That keeps the smallest value of each window: max pooling keeps the largest.")
-        raise Wrong(f"On a {feature_map.shape} map your values differ from the largest value of each 2x2 window; for "
-                    f"example the first is {got[0, 0]:.3f} instead of {want[0, 0]:.3f}.")
+        raise Wrong(
+            f"On a {feature_map.shape} map your values differ from the largest value of each 2x2 window; for "
+            f"example the first is {got[0, 0]:.3f} instead of {want[0, 0]:.3f}."
+        )
     return "A quarter of the values remain, and each says whether its window held a strong response."
 
 
@@ -290,7 +344,8 @@ CNN_FILTERS = (10, 20, 30)
 #: Its parameter count with a global-average-pooling head and a 10-way softmax output.
 CNN_PARAMS = (
     sum(conv_params(3, c_in, c_out) for c_in, c_out in zip((1,) + CNN_FILTERS[:-1], CNN_FILTERS))
-    + CNN_FILTERS[-1] * 10 + 10
+    + CNN_FILTERS[-1] * 10
+    + 10
 )
 _FLATTEN_PARAMS = CNN_PARAMS - (CNN_FILTERS[-1] * 10 + 10) + 3 * 3 * CNN_FILTERS[-1] * 10 + 10
 
@@ -313,11 +368,15 @@ def _check_cnn(model: Any) -> str:
     model = expect_keras_model(model, trained=False, what="build_cnn()")
     inputs = model.input_shape
     if isinstance(inputs, list) or tuple(inputs[1:]) != (28, 28, 1):
-        raise Wrong(f"The model takes inputs of shape {inputs}; start it with keras.Input(shape=(28, 28, 1)), "
-                    "one grey Fashion-MNIST image.")
+        raise Wrong(
+            f"The model takes inputs of shape {inputs}; start it with keras.Input(shape=(28, 28, 1)), "
+            "one grey Fashion-MNIST image."
+        )
     if tuple(model.output_shape[1:]) != (10,):
-        raise Wrong(f"The model's output has shape {model.output_shape}; end it with Dense(10, activation='softmax'), "
-                    "one probability per class.")
+        raise Wrong(
+            f"The model's output has shape {model.output_shape}; end it with Dense(10, activation='softmax'), "
+            "one probability per class."
+        )
     rng = np.random.default_rng(0)
     batch = rng.uniform(0, 1, size=(4, 28, 28, 1)).astype("float32")
     outputs = np.asarray(keras.ops.convert_to_numpy(model(batch, training=False)), dtype=float)
@@ -328,22 +387,32 @@ def _check_cnn(model: Any) -> str:
         raise Wrong("The model has no layer whose output is a stack of feature maps: add Conv2D layers.")
     channels = [shape[2] for shape in shapes]
     if not set(CNN_FILTERS) <= set(channels):
-        raise Wrong(f"Its feature maps have {sorted(set(channels))} channels; the blocks should have "
-                    f"{', '.join(map(str, CNN_FILTERS))} filters.")
+        raise Wrong(
+            f"Its feature maps have {sorted(set(channels))} channels; the blocks should have "
+            f"{', '.join(map(str, CNN_FILTERS))} filters."
+        )
     smallest = min(shape[0] for shape in shapes)
     if smallest != 3:
         if smallest >= 7:
-            raise Wrong(f"The smallest feature map is {smallest}x{smallest}: follow each of the three Conv2D layers "
-                        "with MaxPooling2D(2), which halves height and width (28, 14, 7, 3).")
-        raise Wrong(f"The smallest feature map is {smallest}x{smallest}, not 3x3: use padding='same' in the Conv2D "
-                    "layers so that only the pooling shrinks the maps (28, 14, 7, 3).")
+            raise Wrong(
+                f"The smallest feature map is {smallest}x{smallest}: follow each of the three Conv2D layers "
+                "with MaxPooling2D(2), which halves height and width (28, 14, 7, 3)."
+            )
+        raise Wrong(
+            f"The smallest feature map is {smallest}x{smallest}, not 3x3: use padding='same' in the Conv2D "
+            "layers so that only the pooling shrinks the maps (28, 14, 7, 3)."
+        )
     total = model.count_params()
     if total == _FLATTEN_PARAMS:
-        raise Wrong("This model flattens the last 3x3x30 maps into 270 numbers. Use GlobalAveragePooling2D instead: "
-                    "it keeps one average per channel, 30 numbers.")
+        raise Wrong(
+            "This model flattens the last 3x3x30 maps into 270 numbers. Use GlobalAveragePooling2D instead: "
+            "it keeps one average per channel, 30 numbers."
+        )
     if total != CNN_PARAMS:
-        raise Wrong(f"The model has {total:,} parameters, but the design asked for has {CNN_PARAMS:,}: 3x3 kernels, "
-                    "filters 10, 20 and 30, a global average pooling and Dense(10) with no hidden dense layer.")
+        raise Wrong(
+            f"The model has {total:,} parameters, but the design asked for has {CNN_PARAMS:,}: 3x3 kernels, "
+            "filters 10, 20 and 30, a global average pooling and Dense(10) with no hidden dense layer."
+        )
     return f"{CNN_PARAMS:,} parameters: fewer than a single Dense(10) on the 784 raw pixels would need ({784 * 10 + 10:,})."
 
 

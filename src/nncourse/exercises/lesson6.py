@@ -105,10 +105,14 @@ def _shoe_features() -> ShoeFeatures:
 
     x_few, y_few = select(x_train, y_train, 10, 0)
     x_held, y_held = select(x_test, y_test, 200, 1)
-    base = EfficientNetLite0(include_top=False, weights="imagenet", input_shape=(FEATURE_SIZE, FEATURE_SIZE, 3), pooling="avg")
+    base = EfficientNetLite0(
+        include_top=False, weights="imagenet", input_shape=(FEATURE_SIZE, FEATURE_SIZE, 3), pooling="avg"
+    )
     base.trainable = False
     features = [extract_features(base, to_rgb(x, FEATURE_SIZE), preprocess=preprocess_input) for x in (x_few, x_held)]
-    return ShoeFeatures(features[0], y_few.astype("int64"), features[1], y_held.astype("int64"), [names[c] for c in classes])
+    return ShoeFeatures(
+        features[0], y_few.astype("int64"), features[1], y_held.astype("int64"), [names[c] for c in classes]
+    )
 
 
 def shoe_features() -> ShoeFeatures:
@@ -153,7 +157,9 @@ def _check_q1(prepare: Any) -> str:
                 f"axis in front, e.g. image[np.newaxis], for shape (1, {size}, {size}, 3)."
             )
         if batch.ndim != 4 or batch.shape[0] != 1 or batch.shape[-1] != 3:
-            raise Wrong(f"prepare should return a batch of one colour photo, shape (1, {size}, {size}, 3); it returns shape {batch.shape}.")
+            raise Wrong(
+                f"prepare should return a batch of one colour photo, shape (1, {size}, {size}, 3); it returns shape {batch.shape}."
+            )
         if batch.shape[1:3] != (size, size):
             raise Wrong(
                 f"prepare returns a photo of {batch.shape[1]}x{batch.shape[2]} pixels; EfficientNet-Lite0 takes "
@@ -229,12 +235,16 @@ def _check_q2(add_head: Any) -> str:
             "end with Dense(n_classes, activation='softmax') on the base's features."
         )
     if outputs.min() < 0 or not np.allclose(outputs.sum(axis=1), 1, atol=1e-3):
-        raise Wrong("The outputs are not probabilities (each row should sum to 1): give the head's last Dense layer activation='softmax'.")
+        raise Wrong(
+            "The outputs are not probabilities (each row should sum to 1): give the head's last Dense layer activation='softmax'."
+        )
     trainable_ids = {id(variable) for variable in model.trainable_weights}
     if trainable_ids & base_ids:
         raise Wrong("The base's weights are trainable: freeze it with base.trainable = False before training the head.")
     if not trainable_ids:
-        raise Wrong("Nothing in the model is trainable, not even the head: freeze only the base (base.trainable = False).")
+        raise Wrong(
+            "Nothing in the model is trainable, not even the head: freeze only the base (base.trainable = False)."
+        )
     return "A frozen base under a new softmax head: only the head will train."
 
 
@@ -259,11 +269,16 @@ def _check_q3(head: Any) -> str:
     head = expect_keras_model(head, trained=True, what="head")
     n_features = data.train_features.shape[1]
     outputs = model_outputs(
-        head, data.test_features, what="head", reshape=False,
+        head,
+        data.test_features,
+        what="head",
+        reshape=False,
         hint="The head works on the cached features, not on images.",
     )
     if outputs.shape[1:] != (5,):
-        raise Wrong(f"head should output one probability per class, 5 numbers, but it outputs shape {outputs.shape[1:]}.")
+        raise Wrong(
+            f"head should output one probability per class, 5 numbers, but it outputs shape {outputs.shape[1:]}."
+        )
     if outputs.min() < 0 or not np.allclose(outputs.sum(axis=1), 1, atol=1e-3):
         raise Wrong("head's outputs are not probabilities: end it with a softmax Dense layer.")
     accuracy = float(np.mean(outputs.argmax(axis=1) == data.test_labels))
@@ -365,10 +380,14 @@ q4 = Question(
 
 def _check_q5(cache_valid: Any) -> str:
     if cache_valid is None or isinstance(cache_valid, (str, bytes, dict)) or not hasattr(cache_valid, "__len__"):
-        raise Wrong(f"cache_valid should be a list of {len(CACHE_SITUATIONS)} True/False values, one per situation; it is {describe(cache_valid)}.")
+        raise Wrong(
+            f"cache_valid should be a list of {len(CACHE_SITUATIONS)} True/False values, one per situation; it is {describe(cache_valid)}."
+        )
     answers = list(cache_valid)
     if len(answers) != len(CACHE_SITUATIONS):
-        raise Wrong(f"There are {len(CACHE_SITUATIONS)} situations, but cache_valid has {len(answers)} values: give one True/False per situation.")
+        raise Wrong(
+            f"There are {len(CACHE_SITUATIONS)} situations, but cache_valid has {len(answers)} values: give one True/False per situation."
+        )
     for index, answer in enumerate(answers):
         if not isinstance(answer, (bool, np.bool_)):
             raise Wrong(f"Value {index + 1} of cache_valid is {describe(answer)}; each value should be True or False.")

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import functools
 import math
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -27,7 +28,8 @@ from nncourse.exercises.core import (
     expect_keras_model,
     one_line,
 )
-from nncourse.exercises.tools import cross_entropy as _shared_cross_entropy, model_outputs
+from nncourse.exercises.tools import cross_entropy as _shared_cross_entropy
+from nncourse.exercises.tools import model_outputs
 
 __all__ = ["q1", "q2", "q3", "q4", "q5", "q6", "q7", "MIN_TEST_ACCURACY", "MIN_DIGITS_ACCURACY"]
 
@@ -96,7 +98,9 @@ def _frame(value: Any, what: str) -> Any:
 
 def _check_q1(histogram: Any) -> str:
     if histogram is None:
-        raise Wrong("Your histogram is None. Keep what np.histogram returns: histogram = np.histogram(values, bins=...).")
+        raise Wrong(
+            "Your histogram is None. Keep what np.histogram returns: histogram = np.histogram(values, bins=...)."
+        )
     if not isinstance(histogram, (tuple, list)) or len(histogram) not in (2, 3):
         raise Wrong(
             f"Expected what np.histogram returns, the pair (counts, edges), but got {describe(histogram)}. "
@@ -110,7 +114,9 @@ def _check_q1(histogram: Any) -> str:
             "Pass the pair (counts, edges) in that order, as np.histogram returns it."
         )
     if len(counts) < 10:
-        raise Wrong(f"Only {len(counts)} bars: use at least 10 bins (e.g. bins=50) to see the shape of the distribution.")
+        raise Wrong(
+            f"Only {len(counts)} bars: use at least 10 bins (e.g. bins=50) to see the shape of the distribution."
+        )
     if np.any(np.diff(edges) <= 0):
         raise Wrong("The edges should increase from left to right, as np.histogram returns them.")
     x_train = _fashion()[0]
@@ -140,7 +146,9 @@ def _check_q1(histogram: Any) -> str:
     expected_options = [np.histogram(v, bins=edges, weights=value_counts[1:])[0] for v in candidates]
     if scaled:
         edges32 = edges.astype(np.float32)
-        expected_options += [np.histogram(v.astype(np.float32), bins=edges32, weights=value_counts[1:])[0] for v in candidates]
+        expected_options += [
+            np.histogram(v.astype(np.float32), bins=edges32, weights=value_counts[1:])[0] for v in candidates
+        ]
     if not any(np.allclose(counts, expected) for expected in expected_options):
         raise Wrong(
             "Your counts add up right but do not match a histogram of the non-zero pixels with your edges. "
@@ -203,9 +211,13 @@ def _check_q2(class_grid: Any) -> str:
             ) from None
         try:
             if fig is Ellipsis:
-                raise NotAttempted("class_grid still returns the ... placeholder: fill in its body and run the cell again.")
+                raise NotAttempted(
+                    "class_grid still returns the ... placeholder: fill in its body and run the cell again."
+                )
             if fig is None:
-                raise Wrong("class_grid returned None. End it with return fig (show_images returns the figure it drew).")
+                raise Wrong(
+                    "class_grid returned None. End it with return fig (show_images returns the figure it drew)."
+                )
             if not isinstance(fig, Figure):
                 raise Wrong(f"class_grid should return a matplotlib Figure, but returned {describe(fig)}.")
             shown = _shown_images(fig)
@@ -270,8 +282,12 @@ def _check_q3(frame: Any) -> str:
                 'pd.get_dummies(df["target"], prefix="target").'
             )
         if "target_10" in names:
-            raise Wrong("There is a target_10 column: the classes are numbered 0 to 9, so the columns run target_0 .. target_9.")
-        raise Wrong(f"Columns {', '.join(missing)} are missing. Your table has {len(names)} columns, starting {names[:5]}.")
+            raise Wrong(
+                "There is a target_10 column: the classes are numbered 0 to 9, so the columns run target_0 .. target_9."
+            )
+        raise Wrong(
+            f"Columns {', '.join(missing)} are missing. Your table has {len(names)} columns, starting {names[:5]}."
+        )
     extra = [name for name in names if name.startswith("target_") and name not in TARGET_COLUMNS]
     if extra:
         raise Wrong(f"Unexpected one-hot columns {extra}: there are ten classes, target_0 .. target_9.")
@@ -294,18 +310,22 @@ def _check_q3(frame: Any) -> str:
     except (TypeError, ValueError):
         raise Wrong("The target_ columns should hold numbers 0 and 1 (or True/False).") from None
     if not np.isin(values, (0.0, 1.0)).all():
-        raise Wrong("The target_ columns should hold only 0 and 1: a 1 in the column of the image's class, 0 elsewhere.")
+        raise Wrong(
+            "The target_ columns should hold only 0 and 1: a 1 in the column of the image's class, 0 elsewhere."
+        )
     row_sums = values.sum(axis=1)
     if not np.all(row_sums == 1):
         bad = int((row_sums != 1).sum())
-        raise Wrong(f"{bad:,} rows do not have exactly one 1 among target_0 .. target_9: each image has exactly one class.")
+        raise Wrong(
+            f"{bad:,} rows do not have exactly one 1 among target_0 .. target_9: each image has exactly one class."
+        )
     if not np.array_equal(values.argmax(axis=1), y_train):
         raise Wrong(
             "The 1s are not in the right columns: target_k should be 1 exactly where the label is k. "
             "Keep the rows in the order of x_train and y_train (do not sort or shuffle them)."
         )
     praise = "describe() shows a mean of 0.1 in every column: each class is a tenth of the data."
-    if any(dtype == bool for dtype in block.dtypes):
+    if any(str(dtype) in ("bool", "boolean") for dtype in block.dtypes):
         praise += " Your columns hold True/False: pass dtype=int to get_dummies so that describe() shows those means."
     return praise
 
@@ -341,7 +361,9 @@ def _check_q4(history: Any, model: Any) -> str:
             "Pass validation_split=0.1 (or validation_data=...) to fit."
         )
     if "accuracy" not in data or "val_accuracy" not in data:
-        raise Wrong('The history has no accuracy: compile with metrics=["accuracy"] so that it can be plotted per epoch.')
+        raise Wrong(
+            'The history has no accuracy: compile with metrics=["accuracy"] so that it can be plotted per epoch.'
+        )
     ran, allowed = len(data["loss"]), int(params["epochs"])
     if ran >= allowed:
         raise Wrong(
@@ -534,7 +556,9 @@ def _run_decide(decide: Callable[..., Any], threshold: float, margin: float) -> 
         ) from None
     if result is Ellipsis:
         raise NotAttempted("decide still returns the ... placeholder: fill in its body and run the cell again.")
-    return expect_array(result, f"decide(probabilities, threshold={threshold}, margin={margin})", shape=(len(_Q6_PROBABILITIES),))
+    return expect_array(
+        result, f"decide(probabilities, threshold={threshold}, margin={margin})", shape=(len(_Q6_PROBABILITIES),)
+    )
 
 
 def _check_decide(decide: Callable[..., Any]) -> None:
@@ -545,10 +569,14 @@ def _check_decide(decide: Callable[..., Any]) -> None:
             "np.argmax returns the first of tied classes, 0: keep that rule, and use a margin to abstain on ties."
         )
     if plain[2] == ABSTAIN:
-        raise Wrong("With threshold=0 and margin=0 decide should never abstain, not even on a tie: argmax picks the first class.")
+        raise Wrong(
+            "With threshold=0 and margin=0 decide should never abstain, not even on a tie: argmax picks the first class."
+        )
     expected = _reference_decide(_Q6_PROBABILITIES)
     if not np.array_equal(plain, expected):
-        raise Wrong(f"With threshold=0 and margin=0 decide should return the argmax of each row, {expected.tolist()}; it returned {plain.astype(int).tolist()}.")
+        raise Wrong(
+            f"With threshold=0 and margin=0 decide should return the argmax of each row, {expected.tolist()}; it returned {plain.astype(int).tolist()}."
+        )
     by_threshold = _run_decide(decide, 0.5, 0.0)
     expected = _reference_decide(_Q6_PROBABILITIES, threshold=0.5)
     if not np.array_equal(by_threshold, expected):
@@ -575,7 +603,9 @@ def _check_curve(accuracy_coverage: Callable[..., Any]) -> None:
             "It takes these three arguments in this order."
         ) from None
     if result is Ellipsis:
-        raise NotAttempted("accuracy_coverage still returns the ... placeholder: fill in its body and run the cell again.")
+        raise NotAttempted(
+            "accuracy_coverage still returns the ... placeholder: fill in its body and run the cell again."
+        )
     frame = _frame(result, "What accuracy_coverage returned")
     frame = frame.rename(columns=_label)
     missing = [column for column in ("threshold", "coverage", "accuracy") if column not in frame.columns]
@@ -597,9 +627,7 @@ def _check_curve(accuracy_coverage: Callable[..., Any]) -> None:
         )
     same = np.allclose(accuracy, expected_accuracy, equal_nan=True)
     if not same:
-        counted_all = [
-            (_reference_decide(_Q6_PROBABILITIES, t) == _Q6_LABELS).mean() for t in thresholds
-        ]
+        counted_all = [(_reference_decide(_Q6_PROBABILITIES, t) == _Q6_LABELS).mean() for t in thresholds]
         if np.allclose(accuracy, counted_all):
             raise Wrong(
                 "Your accuracy counts the abstentions as mistakes. Measure accuracy only among the images the "
@@ -651,12 +679,16 @@ def _predicted_labels(model: Any, X: np.ndarray) -> np.ndarray:
         outputs = model_outputs(model, X, what="Your digits model")
         if outputs.ndim == 2 and outputs.shape[1] == N_CLASSES:
             return outputs.argmax(axis=1)
-        raise Wrong(f"Your Keras model gives outputs of shape {outputs.shape}; it should give 10 per image (softmax over the digits).")
+        raise Wrong(
+            f"Your Keras model gives outputs of shape {outputs.shape}; it should give 10 per image (softmax over the digits)."
+        )
     model = expect_fitted_estimator(model, what="Your digits model")
     try:
         return np.asarray(model.predict(X.reshape(len(X), -1))).ravel()
     except Exception as error:  # noqa: BLE001 - one line, never a dump
-        raise Wrong(f"Your digits model could not predict the test images of shape {X.shape}: {one_line(error)}") from None
+        raise Wrong(
+            f"Your digits model could not predict the test images of shape {X.shape}: {one_line(error)}"
+        ) from None
 
 
 def _scales_inside(model: Any) -> bool:
@@ -684,7 +716,9 @@ def _check_q7(model: Any, X_test: Any, y_test: Any) -> str:
     if len(y) >= total:
         raise Wrong(f"Your test set holds {len(y)} images, the whole data set: hold some out and train on the rest.")
     if not 0.1 * total <= len(y) <= 0.5 * total:
-        raise Wrong(f"Your test set holds {len(y)} of {total} images; hold out between 10% and 50% (e.g. test_size=0.2).")
+        raise Wrong(
+            f"Your test set holds {len(y)} of {total} images; hold out between 10% and 50% (e.g. test_size=0.2)."
+        )
     expected = counts / total * len(y)
     observed = np.bincount(y, minlength=N_CLASSES)
     if np.abs(observed - expected).max() > 1.0 + 1e-9:
@@ -692,7 +726,7 @@ def _check_q7(model: Any, X_test: Any, y_test: Any) -> str:
             f"The test set is not stratified: it has {observed.tolist()} images per digit, but a stratified split of "
             f"{len(y)} images has {np.round(expected).astype(int).tolist()}. Pass stratify=y to train_test_split."
         )
-    raw = np.all(X == np.round(X)) and X.max() > 1.5
+    raw = np.all(np.round(X) == X) and X.max() > 1.5
     if raw and not _scales_inside(model):
         raise Wrong(
             f"X_test holds the raw pixel values (whole numbers from 0 to {X.max():g}): scale the test images exactly "

@@ -14,7 +14,8 @@ A History as a dict is :func:`nncourse.exercises.core.expect_history`.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -51,7 +52,9 @@ def _shown(argument: Any) -> str:
     return text if len(text) <= 40 else type(argument).__name__
 
 
-def call_learner(function: Callable[..., Any], *args: Any, name: str = "your function", shown: str | None = None) -> Any:
+def call_learner(
+    function: Callable[..., Any], *args: Any, name: str = "your function", shown: str | None = None
+) -> Any:
     """Call the learner's ``function(*args)`` and return its result.
 
     Raises :class:`Wrong` with one line when it fails (``shown`` describes the arguments, e.g.
@@ -60,7 +63,9 @@ def call_learner(function: Callable[..., Any], *args: Any, name: str = "your fun
     if not callable(function):
         from nncourse.errors import describe
 
-        raise Wrong(f"{name} should be a function, but it is {describe(function)}. Pass the function itself, without brackets.")
+        raise Wrong(
+            f"{name} should be a function, but it is {describe(function)}. Pass the function itself, without brackets."
+        )
     try:
         with np.errstate(all="ignore"):
             result = function(*args)
@@ -82,7 +87,9 @@ def is_keras_model(value: Any) -> bool:
     return isinstance(value, keras.Model)
 
 
-def model_outputs(model: Any, X: np.ndarray, what: str = "your model", hint: str = "", reshape: bool = True) -> np.ndarray:
+def model_outputs(
+    model: Any, X: np.ndarray, what: str = "your model", hint: str = "", reshape: bool = True
+) -> np.ndarray:
     """``model``'s outputs on ``X`` as a float array, at inference.
 
     When the model's input shape holds as many numbers per example as ``X`` does (a flat row for
@@ -104,7 +111,11 @@ def model_outputs(model: Any, X: np.ndarray, what: str = "your model", hint: str
             if reshape and int(np.prod(shape)) == int(np.prod(per_example)):
                 X = X.reshape((len(X),) + shape)
             else:
-                example = f"keras.Input(shape={per_example})" if len(per_example) != 1 else f"keras.Input(shape=({per_example[0]},))"
+                example = (
+                    f"keras.Input(shape={per_example})"
+                    if len(per_example) != 1
+                    else f"keras.Input(shape=({per_example[0]},))"
+                )
                 raise Wrong(
                     f"{what} expects inputs of shape {shape} per example, but each example here has shape "
                     f"{per_example}. Start it with {example}.{(' ' + hint) if hint else ''}"
@@ -118,8 +129,10 @@ def model_outputs(model: Any, X: np.ndarray, what: str = "your model", hint: str
     except Exception as error:  # noqa: BLE001
         raise Wrong(f"Running {what} on inputs of shape {X.shape} failed with {one_line(error)}") from None
     if not np.all(np.isfinite(result)):
-        raise Wrong(non_finite_message(result, f"The output of {what}") + " In a trained network, NaN usually means "
-                    "training diverged: try a smaller learning rate, or scale the inputs.")
+        raise Wrong(
+            non_finite_message(result, f"The output of {what}") + " In a trained network, NaN usually means "
+            "training diverged: try a smaller learning rate, or scale the inputs."
+        )
     return result
 
 
@@ -162,7 +175,11 @@ def dense_layers(model: Any) -> list[Any]:
 def private_copy(arrays: Any) -> Any:
     """Copies of an array or a tuple of arrays: what a check hands out must not be its own cache."""
     if isinstance(arrays, tuple):
-        return type(arrays)(*(private_copy(a) for a in arrays)) if hasattr(arrays, "_fields") else tuple(private_copy(a) for a in arrays)
+        return (
+            type(arrays)(*(private_copy(a) for a in arrays))
+            if hasattr(arrays, "_fields")
+            else tuple(private_copy(a) for a in arrays)
+        )
     if isinstance(arrays, np.ndarray):
         return arrays.copy()
     return arrays
