@@ -29,8 +29,9 @@ def test_format_seconds(seconds, shown):
 
 def test_metric_label():
     assert benchmarks.metric_label("test_accuracy", 0.91234) == "test accuracy 0.912"
-    assert benchmarks.metric_label("metric_seconds_per_epoch", 12.34) == "seconds per epoch 12"
-    assert benchmarks.metric_label("metric_images_per_second", 85.2) == "images per second 85"
+    assert benchmarks.metric_label("metric_seconds_per_epoch", 12.34) == "seconds per epoch 12.3"
+    assert benchmarks.metric_label("metric_images_per_second", 185.2) == "images per second 185"
+    assert benchmarks.metric_label("test_loss", 12.6) == "test loss 13"
 
 
 def test_build_record_names_a_missing_run():

@@ -376,3 +376,17 @@ def test_empty_folder_grades_nothing_and_says_so(tmp_path):
 def test_without_sandbox_the_grader_says_so():
     sandbox = grade.detect_sandbox(disabled=True)
     assert sandbox.kind == "none" and sandbox.description.startswith("NOT ISOLATED")
+
+
+def test_sandbox_brings_back_an_environment_that_lives_under_tmp(monkeypatch, tmp_path):
+    # A checkout (and its .venv) under /tmp, as CI's may be: /tmp is emptied inside the sandbox,
+    # so the environment and the package must be bound back, read-only, or no kernel can start.
+    venv = tmp_path / "checkout" / ".venv"
+    monkeypatch.setattr(grade.sys, "prefix", str(venv))
+    monkeypatch.setattr(grade.tempfile, "gettempdir", lambda: str(tmp_path))
+    command = grade.Sandbox("bwrap", "").wrap(["python"], tmp_path / "work")
+    emptied = command.index("/tmp")
+    bound = [command[i + 1] for i, arg in enumerate(command) if arg == "--ro-bind"]
+    assert str(venv) in bound
+    assert command.index(str(venv)) > emptied
+    assert command[command.index("--bind") + 1] == str(tmp_path / "work")

@@ -93,9 +93,15 @@ def format_seconds(seconds: float) -> str:
 
 
 def metric_label(name: str, value: float) -> str:
-    """``test_accuracy, 0.9123`` -> ``"test accuracy 0.912"``; ``metric_`` is dropped from names."""
+    """``test_accuracy, 0.9123`` -> ``"test accuracy 0.912"``; ``metric_`` is dropped from names.
+
+    Times (names with "second") get one decimal, other values below 10 three, larger ones none.
+    """
     words = re.sub(r"^metric_", "", name).replace("_", " ")
-    shown = f"{value:.3f}" if abs(value) < 10 else f"{value:.0f}"
+    if "second" in name:
+        shown = f"{value:.1f}" if abs(value) < 100 else f"{value:.0f}"
+    else:
+        shown = f"{value:.3f}" if abs(value) < 10 else f"{value:.0f}"
     return f"{words} {shown}"
 
 

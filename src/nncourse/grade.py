@@ -289,6 +289,16 @@ def read_submission(path: Path):
 # ---------------------------------------------------------------------------------------------
 
 
+def _runtime_folders() -> list[Path]:
+    """Folders a kernel needs to start: the Python environment, the interpreter and the course package."""
+    return [
+        Path(sys.prefix).resolve(),
+        Path(sys.base_prefix).resolve(),
+        Path(sys.executable).resolve().parent,
+        Path(__file__).resolve().parents[1],
+    ]
+
+
 @dataclass
 class Sandbox:
     """How kernels are isolated. ``kind`` is ``"bwrap"`` or ``"none"``; ``description`` says it plainly."""
@@ -302,12 +312,7 @@ class Sandbox:
 
         A folder that holds the Python environment or the course package is not hidden.
         """
-        keep = [
-            Path(sys.prefix).resolve(),
-            Path(__file__).resolve().parent,
-            Path(sys.executable).resolve().parent,
-            Path.home().resolve(),
-        ]
+        keep = [*_runtime_folders(), Path.home().resolve()]
         hidden = []
         for folder in {Path(f).resolve() for f in folders}:
             if folder == Path("/") or any(k == folder or folder in k.parents for k in keep):
@@ -319,9 +324,14 @@ class Sandbox:
         if self.kind != "bwrap":
             return command
         hide = [arg for folder in self.hidden if Path(folder).is_dir() for arg in ("--tmpfs", folder)]
+        # /tmp is emptied for the notebook; the Python environment and the course package may live
+        # there (a checkout under /tmp, as CI's can be), so those come back, read-only.
+        scratch = Path(tempfile.gettempdir()).resolve()
+        needed = {p for p in _runtime_folders() if p == scratch or scratch in p.parents}
+        keep = [arg for folder in sorted(needed) for arg in ("--ro-bind", str(folder), str(folder))]
         return [
             "bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--tmpfs", "/dev/shm", "--proc", "/proc",
-            *hide, "--tmpfs", "/tmp", "--bind", str(work), str(work),
+            *hide, "--tmpfs", "/tmp", *keep, "--bind", str(work), str(work),
             "--unshare-net", "--unshare-pid", "--unshare-ipc", "--die-with-parent", "--new-session",
             "--chdir", str(work / "exercises"), "--", *command,
         ]  # fmt: skip
