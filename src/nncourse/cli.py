@@ -1,6 +1,6 @@
-"""The ``nncourse`` command: keep generated notebooks in sync and build assignment packs.
+"""The ``nncourse`` command: keep generated files in sync, build assignment packs, grade submissions.
 
-nncourse generate            write exercise notebooks and Colab copies that are out of date
+nncourse generate            write exercise notebooks, Colab copies and exercises/answers.json if out of date
 nncourse generate --check    only report them; exit 1 if any is out of date (for CI)
 nncourse pack 1 3 --out packs/week1 [--title "Week 1"]
 nncourse grade submissions/ --lesson 1 --out grades/week1 [-j 2] [--roster roster.csv]
@@ -32,7 +32,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--root", help="the repository root (default: the current folder)")
     commands = parser.add_subparsers(dest="command", required=True)
-    generate = commands.add_parser("generate", help="write exercise notebooks and Colab .ipynb copies")
+    generate = commands.add_parser("generate", help="write exercise notebooks, Colab .ipynb copies and the answers solution() shows")
     generate.add_argument("--check", action="store_true", help="write nothing; exit 1 if anything is out of date")
     pack = commands.add_parser("pack", help="write an assignment pack for some lessons")
     pack.add_argument("lessons", nargs="+", help="lesson numbers or file stems, e.g. 1 3")
