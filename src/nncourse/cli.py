@@ -32,7 +32,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--root", help="the repository root (default: the current folder)")
     commands = parser.add_subparsers(dest="command", required=True)
-    generate = commands.add_parser("generate", help="write exercise notebooks, Colab .ipynb copies and the answers solution() shows")
+    generate = commands.add_parser(
+        "generate", help="write exercise notebooks, Colab .ipynb copies and the answers solution() shows"
+    )
     generate.add_argument("--check", action="store_true", help="write nothing; exit 1 if anything is out of date")
     pack = commands.add_parser("pack", help="write an assignment pack for some lessons")
     pack.add_argument("lessons", nargs="+", help="lesson numbers or file stems, e.g. 1 3")
