@@ -8,7 +8,14 @@ pull in TensorFlow:
 - :mod:`nncourse.repro`: one call that seeds Python, NumPy and Keras.
 - :mod:`nncourse.classroom`: a cold-call picker for instructors.
 - :mod:`nncourse.exercises`: self-checking exercise questions, one module per lesson.
-- :mod:`nncourse.notebooks`: generates exercise notebooks, Colab copies and assignment packs.
+- :mod:`nncourse.conv`, :mod:`nncourse.recipes`, :mod:`nncourse.transfer`: lessons 5 to 7's
+  convolution by hand, shared training recipes and transfer-learning helpers.
+- :mod:`nncourse.imagenet`: EfficientNet-Lite0 with ImageNet weights that need no download
+  (read safely by :mod:`nncourse.torchweights`).
+- :mod:`nncourse.notebooks`: generates exercise notebooks, Colab copies and the answers file.
+- :mod:`nncourse.packs`, :mod:`nncourse.grade`: assignment packs, and grading submitted notebooks.
+- :mod:`nncourse.runner`, :mod:`nncourse.benchmarks`: execute each notebook once for the tests, the
+  book and the benchmark record.
 """
 
 from nncourse.errors import CourseError
