@@ -49,6 +49,8 @@ Q1_ANSWERS = {
 def _expect_shape(value: Any, name: str) -> tuple[int, ...]:
     if value is None:
         raise Wrong(f"{name} is None: write the shape as a tuple (height, width, channels), e.g. (10, 10, 4).")
+    if isinstance(value, np.ndarray) and value.ndim == 1:
+        value = value.tolist()
     if not isinstance(value, (tuple, list)) or len(value) != 3:
         if isinstance(value, (tuple, list)) and len(value) == 4:
             raise Wrong(f"{name} has four numbers: leave out the batch axis and give (height, width, channels).")
@@ -127,6 +129,17 @@ q1 = Question(
 )
 
 
+def _first_difference(got: np.ndarray, want: np.ndarray, rule: str) -> str:
+    """Where the learner's array first differs from the expected one, and the rule it should follow."""
+    index = tuple(int(i) for i in np.argwhere(~np.isclose(got, want, atol=1e-6))[0])
+    text = f"at position {index} yours is {got[index]:.3f} instead of {want[index]:.3f}"
+    if np.all(got == np.round(got)) and not np.all(want == np.round(want)):
+        return (
+            text + ": yours are all whole numbers, so make the output array of floats (np.zeros(shape), not dtype=int)."
+        )
+    return f"{text}; {rule}."
+
+
 # ---------------------------------------------------------------------------------------------
 # Question 2: a convolution over colour channels
 # ---------------------------------------------------------------------------------------------
@@ -151,8 +164,14 @@ def _check_convolve(function: Any) -> str:
             kernel.copy(),
             name="convolve_channels",
             shown=f"an image of shape {image.shape}, a kernel of shape {kernel.shape}",
+            call="convolve_channels(image, kernel)",
         )
         got = expect_array(got, f"convolve_channels on a {image.shape} image and a {kernel.shape} kernel")
+        if got.shape == want.shape + (1,):
+            raise Wrong(
+                f"Your output has shape {got.shape}, with a last axis of size 1: one filter makes a 2-D map of shape "
+                f"{want.shape}; drop that axis (result[..., 0])."
+            )
         if got.shape == want.shape + (image.shape[2],):
             raise Wrong(
                 "Your output keeps one map per channel. One filter gives one map: add up the products over "
@@ -183,9 +202,8 @@ def _check_convolve(function: Any) -> str:
                 "slides the kernel as it is: multiply each pixel by the kernel weight in the same position."
             )
         raise Wrong(
-            f"On a {image.shape} image with a {kernel.shape} kernel, your output differs from the expected one; "
-            f"for example its top-left value is {got[0, 0]:.3f} instead of {want[0, 0]:.3f}, "
-            "the sum of image[0:kh, 0:kw, :] * kernel."
+            f"On a {image.shape} image with a {kernel.shape} kernel your output differs from the expected one: "
+            f"{_first_difference(got, want, 'the value at (i, j) is the sum of image[i:i + kh, j:j + kw, :] * kernel')}"
         )
     return "That is what one Conv2D filter computes on a colour image, before its bias and activation."
 
@@ -223,6 +241,11 @@ def _edge_patterns() -> dict[str, np.ndarray]:
 
 def _check_edge_kernel(kernel: Any) -> str:
     array = expect_array(kernel, "kernel", ndim=2)
+    if array.shape[0] == 1 and array.shape[1] <= 5:
+        raise Wrong(
+            f"kernel has shape {array.shape}, a single row, so it cannot compare the rows above with the rows below: "
+            "give it at least two rows (3x3 like the lesson's kernels)."
+        )
     if not (2 <= array.shape[0] <= 5 and 1 <= array.shape[1] <= 5):
         raise Wrong(
             f"kernel has shape {array.shape}; make it a small 2-D array, 3x3 like the lesson's kernels (at most 5x5)."
@@ -253,6 +276,12 @@ def _check_edge_kernel(kernel: Any) -> str:
         raise Wrong(
             "kernel hardly fires on an edge from dark (above) to bright (below). Put negative weights in its "
             "top row and positive weights in its bottom row."
+        )
+    if responses["bright above"].max() > 0.5 * edge:
+        raise Wrong(
+            "kernel fires with a positive value on the opposite edge too (bright above, dark below), so a positive "
+            "response does not tell the two apart: compare the rows above with the rows below, e.g. a top row of -1 "
+            "and a bottom row of +1."
         )
     if np.abs(responses["dark left"]).max() > 0.25 * edge:
         raise Wrong(
@@ -292,7 +321,13 @@ def _check_max_pool(function: Any) -> str:
     expect_callable(function, "max_pool")
     for feature_map in _pool_cases():
         want = max_pool2d(feature_map, 2)
-        got = call_learner(function, feature_map.copy(), name="max_pool", shown=f"a map of shape {feature_map.shape}")
+        got = call_learner(
+            function,
+            feature_map.copy(),
+            name="max_pool",
+            shown=f"a map of shape {feature_map.shape}",
+            call="max_pool(feature_map)",
+        )
         got = expect_array(got, f"max_pool on a {feature_map.shape} map")
         if got.shape != want.shape:
             if got.shape == feature_map.shape:
@@ -317,9 +352,15 @@ def _check_max_pool(function: Any) -> str:
             raise Wrong("That is average pooling: keep the largest value of each window, not the mean.")
         if np.allclose(got, windows.min(axis=(1, 3))):
             raise Wrong("That keeps the smallest value of each window: max pooling keeps the largest.")
+        overlapping = np.lib.stride_tricks.sliding_window_view(feature_map, (2, 2)).max(axis=(2, 3))
+        if np.allclose(got, overlapping[:height, :width]):
+            raise Wrong(
+                "Your output has the right shape, but output (i, j) is the largest value of the window that starts "
+                "at (i, j): the window of output (i, j) starts at (2 * i, 2 * j)."
+            )
         raise Wrong(
-            f"On a {feature_map.shape} map your values differ from the largest value of each 2x2 window; for "
-            f"example the first is {got[0, 0]:.3f} instead of {want[0, 0]:.3f}."
+            f"On a {feature_map.shape} map your values differ from the largest value of each 2x2 window: "
+            f"{_first_difference(got, want, 'the value at (i, j) is the largest of the window starting at (2 * i, 2 * j)')}"
         )
     return "A quarter of the values remain, and each says whether its window held a strong response."
 
@@ -362,9 +403,98 @@ def _feature_map_shapes(model: Any) -> list[tuple[int, int, int]]:
     return shapes
 
 
+def _pool(maps: np.ndarray, how: str, padding: str) -> np.ndarray:
+    """2x2 pooling with stride 2 of a batch of maps (n, h, w, c), as Keras' MaxPooling2D/AveragePooling2D."""
+    n, h, w, c = maps.shape
+    if padding == "same" and (h % 2 or w % 2):
+        fill = -np.inf if how == "max" else np.nan
+        maps = np.pad(maps, ((0, 0), (0, h % 2), (0, w % 2), (0, 0)), constant_values=fill)
+    h, w = maps.shape[1] // 2, maps.shape[2] // 2
+    windows = maps[:, : 2 * h, : 2 * w].reshape(n, h, 2, w, 2, c)
+    return windows.max(axis=(2, 4)) if how == "max" else np.nanmean(windows, axis=(2, 4))
+
+
+def _same(a: np.ndarray, b: np.ndarray) -> bool:
+    return a.shape == b.shape and np.allclose(a, b, rtol=1e-4, atol=1e-5)
+
+
+def _check_blocks(model: Any, batch: np.ndarray) -> None:
+    """Each Conv2D keeps its input's size and is followed by ReLU and a 2x2 max pooling; then an average.
+
+    Looks at the values that flow through the model: each convolution's output, what reaches the next
+    convolution (or the head), and what the head makes of the last maps. A layer that cannot be
+    probed (a model without a graph) leaves these checks out.
+    """
+    import keras
+
+    convs = [layer for layer in model.layers if isinstance(layer, keras.layers.Conv2D)]
+    try:
+        maps = [layer for layer in model.layers if len(layer.output.shape) == 4]
+        last = maps[-1]
+        after = model.layers[model.layers.index(last) + 1] if last is not model.layers[-1] else None
+        tensors = [conv.output for conv in convs] + [conv.input for conv in convs[1:]] + [last.output]
+        if after is not None:
+            tensors.append(after.output)
+        probe = keras.Model(model.inputs[0], tensors)
+        values = [np.asarray(keras.ops.convert_to_numpy(v), dtype=float) for v in probe(batch, training=False)]
+    except Exception:  # noqa: BLE001 - a model without a layer graph: the shape and count checks still hold
+        return
+    if not convs:
+        raise Wrong("The model has no Conv2D layer: each block starts with layers.Conv2D(filters, 3, padding='same').")
+    n = len(convs)
+    sizes = [(tuple(conv.input.shape[1:3]), tuple(conv.output.shape[1:3])) for conv in convs]
+    if any(size_in != size_out for size_in, size_out in sizes):
+        raise Wrong(
+            "Each Conv2D should keep the height and width of its input (padding='same', stride 1), so that only "
+            f"the pooling shrinks the maps (28, 14, 7, 3); yours go {' -> '.join(str(out[0]) for _, out in sizes)}."
+        )
+    channels = [int(conv.output.shape[-1]) for conv in convs]
+    if channels != list(CNN_FILTERS):
+        raise Wrong(
+            f"The Conv2D layers have {', '.join(map(str, channels))} filters in this order; the blocks should have "
+            f"{', '.join(map(str, CNN_FILTERS))}."
+        )
+    outputs, following = values[:n], values[n : 2 * n]
+    for index, (out, after_block) in enumerate(zip(outputs, following), start=1):
+        if after_block.shape[1:3] == out.shape[1:3]:
+            raise Wrong(
+                f"Nothing halves the maps after Conv2D number {index}: follow each of the three Conv2D layers with "
+                "MaxPooling2D(2), which halves height and width (28, 14, 7, 3)."
+            )
+        activated = np.maximum(out, 0)
+        if any(_same(after_block, _pool(activated, "max", padding)) for padding in ("valid", "same")):
+            continue
+        if out.min() < 0 and any(_same(after_block, _pool(out, "max", padding)) for padding in ("valid", "same")):
+            raise Wrong(
+                f"The maps that leave block {index} hold negative values, so there is no ReLU: give each Conv2D "
+                "activation='relu'."
+            )
+        if any(_same(after_block, _pool(activated, "avg", padding)) for padding in ("valid", "same")):
+            raise Wrong(
+                f"Block {index} averages each 2x2 window: use MaxPooling2D(2), which keeps the largest value of each."
+            )
+    if all(after_block.min() > 0 for after_block in following):
+        raise Wrong(
+            "No value in the maps between the blocks is ever 0, so the blocks do not use ReLU (which sets every "
+            "negative value to 0): give each Conv2D activation='relu'."
+        )
+    if len(values) > 2 * n:  # the layer after the last maps was probed too
+        last_maps, vector = values[2 * n - 1], values[2 * n]
+        averaged, maxima = last_maps.mean(axis=(1, 2)), last_maps.max(axis=(1, 2))
+        if not _same(vector, averaged) and _same(vector, maxima):
+            raise Wrong(
+                "The head keeps the largest value of each map (GlobalMaxPooling2D); the design asks for their "
+                "average: GlobalAveragePooling2D."
+            )
+
+
 def _check_cnn(model: Any) -> str:
     import keras
 
+    if callable(model) and not isinstance(model, keras.Model):
+        raise Wrong(
+            "That is a function, not a model: pass the model it builds, model = build_cnn(), then q5.check(model)."
+        )
     model = expect_keras_model(model, trained=False, what="build_cnn()")
     inputs = model.input_shape
     if isinstance(inputs, list) or tuple(inputs[1:]) != (28, 28, 1):
@@ -391,17 +521,7 @@ def _check_cnn(model: Any) -> str:
             f"Its feature maps have {sorted(set(channels))} channels; the blocks should have "
             f"{', '.join(map(str, CNN_FILTERS))} filters."
         )
-    smallest = min(shape[0] for shape in shapes)
-    if smallest != 3:
-        if smallest >= 7:
-            raise Wrong(
-                f"The smallest feature map is {smallest}x{smallest}: follow each of the three Conv2D layers "
-                "with MaxPooling2D(2), which halves height and width (28, 14, 7, 3)."
-            )
-        raise Wrong(
-            f"The smallest feature map is {smallest}x{smallest}, not 3x3: use padding='same' in the Conv2D "
-            "layers so that only the pooling shrinks the maps (28, 14, 7, 3)."
-        )
+    _check_blocks(model, batch)
     total = model.count_params()
     if total == _FLATTEN_PARAMS:
         raise Wrong(

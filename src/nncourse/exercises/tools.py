@@ -2,6 +2,8 @@
 
 - :func:`call_learner`: call a learner's function; its error becomes one sentence, a result
   still holding the ``...`` placeholder means "not attempted yet".
+- :func:`takes_args`: a learner's function that takes the wrong number of arguments is told the
+  form the question defines (``call_learner(..., call="max_pool(feature_map)")`` uses it).
 - :func:`model_outputs`: a Keras model's outputs on an array, with a sentence (not a Keras
   traceback) when the model expects inputs of another shape; flat and image-shaped inputs of
   the same size are reshaped to what the model takes.
@@ -24,6 +26,7 @@ from nncourse.exercises.core import NotAttempted, Wrong, is_placeholder, non_fin
 __all__ = [
     "contains_placeholder",
     "call_learner",
+    "takes_args",
     "model_outputs",
     "cross_entropy",
     "dense_layers",
@@ -53,12 +56,18 @@ def _shown(argument: Any) -> str:
 
 
 def call_learner(
-    function: Callable[..., Any], *args: Any, name: str = "your function", shown: str | None = None
+    function: Callable[..., Any],
+    *args: Any,
+    name: str = "your function",
+    shown: str | None = None,
+    call: str | None = None,
 ) -> Any:
     """Call the learner's ``function(*args)`` and return its result.
 
     Raises :class:`Wrong` with one line when it fails (``shown`` describes the arguments, e.g.
     ``"x of shape (64,)"``), and :class:`NotAttempted` when its result still holds ``...``.
+    ``call`` is how the question defines the function, e.g. ``"max_pool(feature_map)"``: when
+    given, a function that cannot take these arguments is told that form instead of a TypeError.
     """
     if not callable(function):
         from nncourse.errors import describe
@@ -66,6 +75,8 @@ def call_learner(
         raise Wrong(
             f"{name} should be a function, but it is {describe(function)}. Pass the function itself, without brackets."
         )
+    if call is not None:
+        takes_args(function, len(args), name=name, call=call)
     try:
         with np.errstate(all="ignore"):
             result = function(*args)
@@ -77,6 +88,23 @@ def call_learner(
     if contains_placeholder(result):
         raise NotAttempted(f"{name} still returns the ... placeholder: fill in the lines marked '# Your code here'.")
     return result
+
+
+def takes_args(function: Callable[..., Any], count: int, name: str = "your function", call: str = "") -> None:
+    """Raise :class:`Wrong` naming the expected form ``call`` unless ``function`` accepts ``count`` positional arguments."""
+    import inspect
+
+    try:
+        signature = inspect.signature(function)
+    except (TypeError, ValueError):  # builtins and the like: let the call itself tell
+        return
+    try:
+        signature.bind(*(None,) * count)
+    except TypeError:
+        raise Wrong(
+            f"The check calls {name} with {count} argument{'s' if count != 1 else ''}, but yours is defined as "
+            f"{name}{signature}: define it as def {call}: as the question asks."
+        ) from None
 
 
 def is_keras_model(value: Any) -> bool:
