@@ -183,3 +183,122 @@ def test_q3_normalising_the_weights_in_place_is_caught():
 
     assert_wrong(q3.evaluate(first_layer_images), "unscaled")
     assert_correct(q3.evaluate(reference(q3)["first_layer_images"]))
+
+
+# ------------------------------------------------------------------ round 3 (issue 12: tried as learners would)
+
+
+def test_q1_other_correct_answers():
+    assert_correct(q1.evaluate(2434.0))
+    assert_correct(q1.evaluate(sum(n_in * n_out + n_out for n_in, n_out in [(64, 32), (32, 8), (8, 10)])))
+    assert_correct(q1.evaluate(np.array([2434])))
+
+
+def test_q1_more_wrong_answers_and_the_call():
+    assert_wrong(q1.evaluate(64 * 32 + 32 * 8 + 8 * 10 + 32 + 8), "not the count")  # the output biases left out
+    assert_wrong(q1.evaluate(True), "True/False")
+    assert_wrong(q1.evaluate(float("nan")), "your computation")
+    assert_wrong(q1.evaluate(2434, 50), "q1.check(n_params)")
+
+
+def test_q2_other_correct_answers():
+    from scipy.special import expit
+
+    assert_correct(q2.evaluate(lambda x, w, b: expit(np.dot(x, w) + b)))
+    assert_correct(q2.evaluate(lambda x, w, b: 0.5 * (1 + np.tanh((x @ w + b) / 2))))
+    assert_correct(q2.evaluate(lambda x, w, b: np.exp(x @ w + b) / (1 + np.exp(x @ w + b))))
+    # float32 arithmetic is close enough
+    assert_correct(q2.evaluate(lambda x, w, b: 1 / (1 + np.exp(-(np.float32(x) @ np.float32(w) + b)))))
+
+
+def test_q2_more_wrong_answers():
+    assert_wrong(q2.evaluate(lambda x, w, b: 1 / (1 + np.exp(x @ w + b))), "1 - sigmoid(z)", "minus")
+    assert_wrong(q2.evaluate(lambda x, w, b: 1 / (1 + np.exp(-x @ w + b))), "was expected")  # -x @ w + b
+    assert_wrong(q2.evaluate(lambda x, w, b: np.maximum(0, x @ w + b)), "was expected")
+
+
+def test_q2_bad_input_more():
+    assert_wrong(q2.evaluate(lambda x, w: x @ w), "def neuron(x, w, b)")
+    assert_wrong(q2.evaluate(lambda x, w, b: np.log(-1.0 + 0 * (x @ w))), "your computation")
+
+
+def test_q3_other_correct_answers():
+    assert_correct(q3.evaluate(lambda m: np.stack([column.reshape(8, 8) for column in m.coefs_[0].T])))
+    assert_correct(q3.evaluate(lambda m: np.transpose(m.coefs_[0].reshape(8, 8, -1), (2, 0, 1))))
+    assert_correct(q3.evaluate(lambda m: [column.reshape(8, 8) for column in m.coefs_[0].T]))
+
+
+def test_q3_more_wrong_answers():
+    assert_wrong(q3.evaluate(lambda m: m.coefs_[0].reshape(8, 8, -1).T), "transposed")
+    assert_wrong(q3.evaluate(lambda m: (m.coefs_[0] + m.intercepts_[0]).T.reshape(-1, 8, 8)), "column k")
+    assert_wrong(q3.evaluate(lambda m: m.coefs_[0].T.reshape(16, 8, 8)), "cannot reshape")  # 16 neurons hard-coded
+
+
+def test_q3_wrong_arity_names_the_call():
+    assert_wrong(q3.evaluate(lambda: None), "def first_layer_images(model)")
+
+
+def test_q4_other_correct_answers(data):
+    from sklearn.neighbors import KNeighborsClassifier
+    from sklearn.preprocessing import FunctionTransformer, MinMaxScaler
+    from sklearn.svm import SVC
+
+    X_train, _, y_train, _ = data
+    assert_correct(q4.evaluate(make_pipeline(StandardScaler(), SVC()).fit(X_train, y_train)))
+    assert_correct(q4.evaluate(make_pipeline(FunctionTransformer(lambda X: X / 16), SVC()).fit(X_train, y_train)))
+    assert_correct(q4.evaluate(make_pipeline(MinMaxScaler(), KNeighborsClassifier(3)).fit(X_train, y_train)))
+
+
+class DivideInPlace:
+    """A pipeline step that scales its input in place."""
+
+    def fit(self, X, y=None):
+        return self
+
+    def transform(self, X):
+        X /= 16
+        return X
+
+
+def test_q4_a_step_that_changes_its_input_in_place_harms_nothing(data):
+    X_train, _, y_train, _ = data
+    from sklearn.svm import SVC
+
+    model = make_pipeline(DivideInPlace(), SVC()).fit(X_train.copy(), y_train)
+    first = q4.evaluate(model)
+    assert lesson1.digits_split()[1].max() == 16
+    assert q4.evaluate(model).message == first.message
+
+
+def test_q4_more_wrong_answers(data):
+    X_train, _, y_train, _ = data
+    short = make_pipeline(StandardScaler(), MLPClassifier(hidden_layer_sizes=(4,), max_iter=5, random_state=0))
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        short.fit(X_train, y_train)
+    assert_wrong(q4.evaluate(short), "0.", "train")
+    assert "scaled the training data yourself" not in q4.evaluate(short).message  # it is a pipeline: it scales
+
+
+def test_q4_bad_input_more():
+    import keras
+
+    net = keras.Sequential([keras.Input(shape=(64,)), keras.layers.Dense(10, activation="softmax")])
+    assert_wrong(q4.evaluate(net), "Keras model", "scikit-learn")
+    assert_wrong(q4.evaluate(MLPClassifier), "class MLPClassifier")
+    assert_wrong(q4.evaluate(make_pipeline(StandardScaler(), MLPClassifier())), "not fitted")
+
+
+def test_q4_reference_answer_from_the_solution_notebook_passes(data):
+    X_train, _, y_train, _ = data
+    namespace = reference(
+        q4,
+        X_train=X_train,
+        y_train=y_train,
+        make_pipeline=make_pipeline,
+        StandardScaler=StandardScaler,
+        MLPClassifier=MLPClassifier,
+    )
+    assert_correct(q4.evaluate(namespace["model"]))

@@ -159,7 +159,7 @@ def test_q3_bad_input():
     def no_asarray(y, p):
         return -np.mean(y * np.log(p) + (1 - y) * np.log(1 - np.asarray(p)))
 
-    assert_wrong(q3.evaluate(no_asarray), "failed with", "TypeError")
+    assert_wrong(q3.evaluate(no_asarray), "fails on Python lists", "np.asarray")
 
 
 # ------------------------------------------------------------------ question 4: counting iterations
@@ -346,3 +346,158 @@ def test_q3_nan_from_the_learners_formula_is_theirs():
     result = q3.evaluate(lambda y, p: -np.mean(np.log(-np.asarray(p))))
     assert_wrong(result, "your computation", "log of 0 or of a negative number")
     assert "division by zero or an overflow" not in result.message
+
+
+# ------------------------------------------------------------------ round 3 (issue 12: tried as learners would)
+
+
+def central_difference(w, h=1e-5):
+    def f(v):
+        return v**4 - 3 * v**2 + v
+
+    return (f(w + h) - f(w - h)) / (2 * h)
+
+
+def test_q1_other_correct_answers():
+    # a numerical derivative, and the results as NumPy float32 or one-element arrays
+    assert_correct(q1.evaluate(central_difference, descend(central_difference, 2.0), descend(central_difference, -2.0)))
+    assert_correct(q1.evaluate(np.vectorize(slope), np.float32(RIGHT_MINIMUM), np.array([LEFT_MINIMUM])))
+
+
+def test_q1_more_wrong_answers():
+    right = descend(slope, 2.0)
+    assert_wrong(q1.evaluate(slope, right, descend(slope, right)), "own starting point")  # second run not restarted
+    assert_wrong(q1.evaluate(slope, descend(slope, 2.0, rate=0.1), LEFT_MINIMUM), "learning rate 0.01")
+    with np.errstate(all="ignore"):
+        uphill = descend(lambda w: -slope(np.float64(w)), 2.0)  # w + 0.01 * slope(w): runs away to NaN
+    assert_wrong(q1.evaluate(slope, uphill, LEFT_MINIMUM), "your computation", "diverged")
+
+
+def test_q1_wrong_arity_names_the_call():
+    assert_wrong(q1.evaluate(slope), "q1.check(slope, w_from_right, w_from_left)")
+    assert_wrong(q1.evaluate(lambda: 1, 1.0, -1.0), "def slope(w)")
+
+
+@pytest.mark.parametrize("answer", [np.float32(2 / 6), 2 / 6 + 1e-12, [0.333]])
+def test_q2_float32_and_rounding_of_two_sixths_pass(answer):
+    assert_correct(q2.evaluate(answer))
+
+
+@pytest.mark.parametrize("answer, words", [(0.5, "diverges"), (0.25, "still converges"), (np.nan, "your computation")])
+def test_q2_more_wrong_answers(answer, words):
+    assert_wrong(q2.evaluate(answer), words)
+
+
+def test_q2_wrong_arity_names_the_call():
+    assert_wrong(q2.evaluate(0.3, 0.2), "q2.check(largest_learning_rate)")
+
+
+def test_q3_library_answers_pass():
+    import keras
+    from sklearn.metrics import log_loss
+
+    assert_correct(q3.evaluate(lambda y, p: log_loss(y, p, labels=[0, 1])))
+    assert_correct(q3.evaluate(lambda y, p: keras.losses.BinaryCrossentropy()(np.asarray(y), np.asarray(p))))
+    pure_python = lambda y, p: -sum(a * math.log(b) + (1 - a) * math.log(1 - b) for a, b in zip(y, p)) / len(y)  # noqa: E731
+    assert_correct(q3.evaluate(pure_python))
+
+
+def test_q3_labels_and_probabilities_swapped_is_wrong():
+    def swapped(y, p):
+        y, p = np.asarray(y), np.asarray(p)
+        return -np.mean(y * np.log(1 - p) + (1 - y) * np.log(p))
+
+    assert_wrong(q3.evaluate(swapped), "binary cross-entropy is")
+
+
+def test_q3_wrong_arity_names_the_call():
+    assert_wrong(q3.evaluate(lambda p: 0.5), "def binary_cross_entropy(y_true, p)")
+
+
+def test_q4_other_correct_answers():
+    assert_correct(q4.evaluate(lambda n, b, e: -(-n // b) * e))
+    assert_correct(q4.evaluate(lambda n, b, e: len(range(0, n, b)) * e))
+    assert_correct(q4.evaluate(lambda n, b, e: float(np.ceil(n / b) * e)))
+
+
+def test_q4_more_wrong_answers():
+    assert_wrong(q4.evaluate(lambda n, b, e: (n // b + 1) * e), "should be 30")  # wrong when b divides n
+    assert_wrong(q4.evaluate(lambda n, b, e: round(n / b) * e), "last, smaller batch")
+    assert_wrong(q4.evaluate(lambda n, b: 1), "def n_iterations(n_examples, batch_size, epochs)")
+
+
+def adam_in_place(w, g, m, v, t, learning_rate=0.1, beta1=0.9, beta2=0.999, eps=1e-8):
+    m *= beta1
+    m += (1 - beta1) * g
+    v *= beta2
+    v += (1 - beta2) * g * g
+    w -= learning_rate * (m / (1 - beta1**t)) / (np.sqrt(v / (1 - beta2**t)) + eps)
+    return w, m, v
+
+
+def adam_folded_rate(w, g, m, v, t, learning_rate=0.1, beta1=0.9, beta2=0.999, eps=1e-8):
+    """The Adam paper's form: the bias corrections folded into the step size."""
+    m = beta1 * m + (1 - beta1) * g
+    v = beta2 * v + (1 - beta2) * np.square(g)
+    rate = learning_rate * np.sqrt(1 - beta2**t) / (1 - beta1**t)
+    return [w - rate * m / (np.sqrt(v) + eps * np.sqrt(1 - beta2**t)), m, v]
+
+
+def test_q5_other_correct_answers():
+    assert_correct(q5.evaluate(adam_in_place))
+    assert_correct(q5.evaluate(adam_folded_rate))
+
+
+def test_q5_values_in_the_wrong_order():
+    def m_v_w(w, g, m, v, t):
+        w, m, v = adam_folded_rate(w, g, m, v, t)
+        return m, v, w
+
+    assert_wrong(q5.evaluate(m_v_w), "order m, v, w", "return w, m, v")
+
+
+def test_q5_returning_the_corrected_averages():
+    def corrected(w, g, m, v, t, learning_rate=0.1, beta1=0.9, beta2=0.999, eps=1e-8):
+        m = (beta1 * m + (1 - beta1) * g) / (1 - beta1**t)
+        v = (beta2 * v + (1 - beta2) * g**2) / (1 - beta2**t)
+        return w - learning_rate * m / (np.sqrt(v) + eps), m, v
+
+    assert_wrong(q5.evaluate(corrected), "m_hat and v_hat")
+
+
+def test_q5_wrong_arity_names_the_call():
+    assert_wrong(q5.evaluate(lambda w, g, m, v: (w, m, v)), "def adam_update(w, g, m, v, t)")
+
+
+def backward(params, X, y, keepdims=False):
+    h = 1 / (1 + np.exp(-(X @ params["W1"] + params["b1"])))
+    d_y_hat = 2 * (h @ params["W2"] + params["b2"] - y) / len(X)
+    d_z1 = d_y_hat @ params["W2"].T * h * (1 - h)
+    return {
+        "W1": np.einsum("ni,nj->ij", X, d_z1),
+        "b1": d_z1.sum(axis=0, keepdims=keepdims),
+        "W2": np.dot(h.T, d_y_hat),
+        "b2": float(d_y_hat.sum()) if keepdims else d_y_hat.sum(axis=0),
+    }
+
+
+def test_q6_other_correct_answers():
+    assert_correct(q6.evaluate(backward))
+    # bias gradients as (1, 4) (keepdims=True) and as a plain number update the biases just as well
+    assert_correct(q6.evaluate(lambda params, X, y: backward(params, X, y, keepdims=True)))
+
+
+def test_q6_gradients_under_other_names():
+    renamed = lambda params, X, y: {"d" + k: v for k, v in backward(params, X, y).items()}  # noqa: E731
+    assert_wrong(q6.evaluate(renamed), "'dW1'", '"W1"')
+    lower = lambda params, X, y: {k.lower(): v for k, v in backward(params, X, y).items()}  # noqa: E731
+    assert_wrong(q6.evaluate(lower), "'w1'", "no gradient for W1, W2")
+
+
+def test_q6_weight_gradient_without_its_column_axis_is_wrong():
+    flat = lambda params, X, y: {**backward(params, X, y), "W2": backward(params, X, y)["W2"].ravel()}  # noqa: E731
+    assert_wrong(q6.evaluate(flat), "shape (4, 1)")
+
+
+def test_q6_wrong_arity_names_the_call():
+    assert_wrong(q6.evaluate(lambda params, X: {}), "def backward_regression(params, X, y)")

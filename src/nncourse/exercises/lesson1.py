@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import sys
 from functools import lru_cache
 from typing import Any
 
@@ -22,7 +23,7 @@ from nncourse.exercises.core import (
     expect_number,
     one_line,
 )
-from nncourse.exercises.tools import call_learner, private_copy
+from nncourse.exercises.tools import call_learner, is_keras_model, private_copy, takes_args
 
 __all__ = ["q1", "q2", "q3", "q4", "digits_split", "PIPELINE_TARGET"]
 
@@ -53,7 +54,8 @@ _Q1_WEIGHTS = 64 * 32 + 32 * 8 + 8 * 10
 _Q1_BIASES = 32 + 8 + 10
 
 
-def _check_q1(answer: Any) -> str:
+def _check_q1(n_params: Any) -> str:
+    answer = n_params
     value = expect_number(answer, "n_params")
     if value != int(value):
         raise Wrong(f"n_params is {value}, but a count of parameters is a whole number.")
@@ -91,6 +93,7 @@ def _reference_neuron(x: np.ndarray, w: np.ndarray, b: float) -> np.ndarray:
 
 def _check_q2(neuron: Any) -> str:
     expect_callable(neuron, "neuron")
+    takes_args(neuron, 3, "neuron", "neuron(x, w, b)")
     rng = np.random.default_rng(7)
     w = rng.normal(scale=0.3, size=64)
     batch = rng.uniform(0, 1, size=(5, 64))
@@ -106,6 +109,11 @@ def _check_q2(neuron: Any) -> str:
                 raise Wrong("neuron ignores the bias b: add it to the weighted sum before the sigmoid.")
             if np.isclose(value, np.tanh(z)):
                 raise Wrong("That is tanh, not the logistic sigmoid 1 / (1 + exp(-z)).")
+            if np.isclose(value, 1 - expected):
+                raise Wrong(
+                    "neuron returns 1 - sigmoid(z): the sign in the exponent is flipped. The sigmoid is "
+                    "1 / (1 + exp(-z)), with a minus, and z = x @ w + b."
+                )
             if not 0 <= value <= 1:
                 raise Wrong(f"neuron returned {value:.3g}, but a sigmoid's output lies between 0 and 1.")
             raise Wrong(f"For a test input, neuron returned {value:.4f} where {expected:.4f} was expected.")
@@ -151,6 +159,7 @@ def _small_fitted_mlp():
 
 def _check_q3(first_layer_images: Any) -> str:
     expect_callable(first_layer_images, "first_layer_images")
+    takes_args(first_layer_images, 1, "first_layer_images", "first_layer_images(model)")
     import copy
 
     reference = _small_fitted_mlp()
@@ -169,6 +178,11 @@ def _check_q3(first_layer_images: Any) -> str:
     expected = reference.coefs_[0].T.reshape(6, 8, 8)
     if np.allclose(images, expected):
         return "images[k] holds the 64 weights of hidden neuron k, laid out as the 8x8 pixels they multiply."
+    if np.allclose(images, np.transpose(expected, (0, 2, 1))):
+        raise Wrong(
+            "Each image is transposed (rows and columns swapped): reshape each neuron's 64 weights to 8x8 as "
+            "they are, e.g. coefs_[0].T.reshape(-1, 8, 8), without a .T after the reshape."
+        )
     if np.allclose(images, reference.coefs_[0].reshape(6, 8, 8)):
         raise Wrong(
             "The shape is right but the pixels are scrambled: coefs_[0] has one COLUMN per neuron, "
@@ -197,8 +211,15 @@ q3 = Question(
 
 
 def _check_q4(model: Any) -> str:
+    if "keras" in sys.modules and is_keras_model(model):  # no Keras import for a lesson that does not use it
+        raise Wrong(
+            "That is a Keras model; this question asks for a scikit-learn one: "
+            "make_pipeline(StandardScaler(), MLPClassifier(...)), fitted on X_train, y_train."
+        )
+    if isinstance(model, type):
+        raise Wrong(f"That is the class {model.__name__} itself: create one, e.g. make_pipeline(...), and fit it.")
     expect_fitted_estimator(model, "model")
-    _, X_test, _, y_test = _digits_split()
+    _, X_test, _, y_test = digits_split()  # a copy: a pipeline step that changes its input in place harms nothing
     try:
         predictions = np.asarray(model.predict(X_test))
     except Exception as error:  # noqa: BLE001
@@ -213,10 +234,15 @@ def _check_q4(model: Any) -> str:
     accuracy = float((predictions == y_test).mean())
     if accuracy >= PIPELINE_TARGET:
         return f"test accuracy {accuracy:.3f}, above logistic regression's 0.960."
-    if accuracy < 0.5:
+    if accuracy < 0.5 and not hasattr(model, "steps"):  # a bare model trained on scaled pixels
         raise Wrong(
             f"Test accuracy on raw pixels is only {accuracy:.3f}. If you scaled the training data yourself, the model "
             "now expects scaled inputs: put the scaler and the network in one pipeline (make_pipeline) instead."
+        )
+    if accuracy < 0.9 and hasattr(model, "steps"):
+        raise Wrong(
+            f"Test accuracy {accuracy:.3f} is far below {PIPELINE_TARGET}: the network has not learned enough. "
+            "Let it train longer (max_iter, or solver='lbfgs') and give it more hidden neurons."
         )
     raise Wrong(
         f"Test accuracy {accuracy:.3f} does not beat {PIPELINE_TARGET} yet. Scale the inputs inside the pipeline, "

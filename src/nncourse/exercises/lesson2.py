@@ -28,6 +28,7 @@ __all__ = ["q1", "q2", "q3", "q4", "q5", "q6"]
 
 from nncourse.exercises.tools import call_learner as _call  # noqa: E402
 from nncourse.exercises.tools import contains_placeholder as _contains_placeholder  # noqa: E402,F401
+from nncourse.exercises.tools import takes_args  # noqa: E402
 
 # ---------------------------------------------------------------------------------------------
 # Question 1: a non-convex function with two valleys
@@ -54,6 +55,7 @@ LEFT_MINIMUM = _descend(-2.0)
 
 def _check_two_valleys(slope: Any, w_from_right: Any, w_from_left: Any) -> str:
     expect_callable(slope, "slope")
+    takes_args(slope, 1, "slope", "slope(w)")
     for w in (-2.0, -1.0, 0.0, 0.5, 1.5, 3.0):
         got = expect_number(_call(slope, w, name="slope"), f"slope({w})")
         want = _slope_two_valleys(w)
@@ -110,17 +112,20 @@ q1 = Question(
 # ---------------------------------------------------------------------------------------------
 
 LARGEST_RATE = 2 / 6  # f = 3 w1**2 + 0.5 w2**2: curvatures 6 and 1, GD diverges above 2 / 6
+_RATE_ROUNDING = 1e-6
 
 
-def _check_largest_rate(rate: Any) -> str:
+def _check_largest_rate(largest_learning_rate: Any) -> str:
+    rate = largest_learning_rate
     value = expect_number(rate, "largest_learning_rate")
-    if LARGEST_RATE < value <= LARGEST_RATE + 0.01:
+    # 2/6 in float32 (0.33333334) or with a rounding error counts as 2/6 itself.
+    if LARGEST_RATE + _RATE_ROUNDING < value <= LARGEST_RATE + 0.01:
         raise Wrong(
             f"Just above the limit: at η = {value:g} each step multiplies w1 by 1 - 6η = {1 - 6 * value:.3f}, "
             "which is larger than 1 in size, so w1 grows and the run diverges (slowly). The largest rate that "
             "still converges is a little smaller: work it out exactly from the curvature."
         )
-    if LARGEST_RATE - 0.005 <= value <= LARGEST_RATE + 1e-9:
+    if LARGEST_RATE - 0.005 <= value <= LARGEST_RATE + _RATE_ROUNDING:
         return (
             "Right: along w1 the curvature is 6, so each step multiplies w1 by 1 - 6η, which grows in size "
             "once η passes 2/6 ≈ 0.333. The steepest direction sets the limit for the whole valley."
@@ -171,10 +176,22 @@ def _bce_terms(y: np.ndarray, p: np.ndarray) -> np.ndarray:
     return -(y * np.log(p) + (1 - y) * np.log(1 - p))
 
 
-def _check_bce(function: Any) -> str:
+def _check_bce(binary_cross_entropy: Any) -> str:
+    function = binary_cross_entropy
     expect_callable(function, "binary_cross_entropy")
+    takes_args(function, 2, "binary_cross_entropy", "binary_cross_entropy(y_true, p)")
     for y, p in _BCE_CASES:
-        result = _call(function, y.tolist(), p.tolist(), name="binary_cross_entropy")
+        try:
+            result = _call(function, y.tolist(), p.tolist(), name="binary_cross_entropy")
+        except Wrong as error:
+            try:
+                _call(function, y.copy(), p.copy(), name="binary_cross_entropy")
+            except Wrong:
+                raise error from None
+            raise Wrong(
+                "binary_cross_entropy works on NumPy arrays but fails on Python lists such as "
+                f"{y.tolist()}: start with y_true, p = np.asarray(y_true, dtype=float), np.asarray(p, dtype=float)."
+            ) from None
         terms = _bce_terms(y, p)
         want = float(np.mean(terms))
         if np.ndim(result) > 0 and np.size(result) == len(y) and len(y) > 1:
@@ -223,8 +240,10 @@ q3 = Question(
 _ITERATION_CASES = ((1437, 32, 20), (1437, 100, 15), (1000, 100, 3), (10, 1, 2), (50, 64, 4))
 
 
-def _check_iterations(function: Any) -> str:
+def _check_iterations(n_iterations: Any) -> str:
+    function = n_iterations
     expect_callable(function, "n_iterations")
+    takes_args(function, 3, "n_iterations", "n_iterations(n_examples, batch_size, epochs)")
     for n, batch, epochs in _ITERATION_CASES:
         result = _call(function, n, batch, epochs, name="n_iterations")
         got = expect_number(result, f"n_iterations({n}, {batch}, {epochs})")
@@ -288,8 +307,10 @@ def _adam_gradient(w: np.ndarray) -> np.ndarray:
     return np.array([0.02 * w[0], 2 * w[1]])  # the lesson's valley 0.01 w1**2 + w2**2
 
 
-def _check_adam(function: Any) -> str:
+def _check_adam(adam_update: Any) -> str:
+    function = adam_update
     expect_callable(function, "adam_update")
+    takes_args(function, 5, "adam_update", "adam_update(w, g, m, v, t)")
     w, m, v = np.array([-9.0, 2.0]), np.zeros(2), np.zeros(2)
     for t in range(1, 6):
         g = _adam_gradient(w)
@@ -303,6 +324,19 @@ def _check_adam(function: Any) -> str:
             expect_array(item, f"the returned {name}", shape=(2,)) for item, name in zip(result, "wmv")
         )
         want_w, want_m, want_v = _adam_reference(w, g, m, v, t)
+        expected = (want_w, want_m, want_v)
+        if not all(np.allclose(a, b, rtol=1e-6, atol=1e-9) for a, b in zip((got_w, got_m, got_v), expected)):
+            for order in ((0, 2, 1), (1, 0, 2), (1, 2, 0), (2, 0, 1), (2, 1, 0)):
+                shuffled = [(got_w, got_m, got_v)[i] for i in order]
+                if all(np.allclose(a, b, rtol=1e-6, atol=1e-9) for a, b in zip(shuffled, expected)):
+                    names = ", ".join("wmv"[order.index(i)] for i in range(3))
+                    raise Wrong(f"The values are right but come back in the order {names}: return w, m, v.")
+        m_hat, v_hat = want_m / (1 - 0.9**t), want_v / (1 - 0.999**t)
+        if np.allclose(got_m, m_hat, rtol=1e-6) and np.allclose(got_v, v_hat, rtol=1e-6):
+            raise Wrong(
+                "You return the bias-corrected m_hat and v_hat as the new m and v. Return the running averages m "
+                "and v themselves; the correction is only for computing this step."
+            )
         if not np.allclose(got_m, want_m, rtol=1e-6, atol=1e-12):
             if np.allclose(got_m, 0.9 * m + g):
                 raise Wrong(
@@ -383,8 +417,10 @@ def _reference_gradients(params: dict[str, np.ndarray], X: np.ndarray, y: np.nda
     return gradients
 
 
-def _check_backward(function: Any) -> str:
+def _check_backward(backward_regression: Any) -> str:
+    function = backward_regression
     expect_callable(function, "backward_regression")
+    takes_args(function, 3, "backward_regression", "backward_regression(params, X, y)")
     params, X, y = _regression_problem()
     result = _call(function, {k: v.copy() for k, v in params.items()}, X.copy(), y.copy(), name="backward_regression")
     if not isinstance(result, dict):
@@ -393,6 +429,12 @@ def _check_backward(function: Any) -> str:
             f"it returned {describe(result)}."
         )
     missing = [name for name in _PARAM_SHAPES if name not in result]
+    if missing and result:
+        found = ", ".join(repr(key) for key in list(result)[:6])
+        raise Wrong(
+            f"The dict you return has the keys {found}, but no gradient for {', '.join(missing)}: name each gradient "
+            'as its parameter is named in params, "W1", "b1", "W2", "b2".'
+        )
     if missing:
         raise Wrong(
             f"The dict you return has no gradient for {', '.join(missing)}: return one for each of W1, b1, W2, b2."
@@ -406,6 +448,9 @@ def _check_backward(function: Any) -> str:
                 f"{name}, {shape}. "
                 "Check the order of the matrix product (inputs transposed on the left)."
             )
+        if name.startswith("b") and value is not None and np.size(value) == int(np.prod(shape)) and np.ndim(value) <= 2:
+            # A bias gradient as (1, 4) (keepdims=True) or as a plain number for b2 updates the bias just as well.
+            value = np.reshape(np.asarray(value, dtype=float), shape)
         got[name] = expect_array(value, f"the gradient for {name}", shape=shape)
     want = _reference_gradients(params, X, y)
     close = {name: np.allclose(got[name], want[name], rtol=1e-4, atol=1e-7) for name in _PARAM_SHAPES}
