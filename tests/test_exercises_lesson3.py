@@ -454,3 +454,137 @@ def test_q1_q3_q4_reference_answers_from_the_solution_notebook_pass(photo):
     even_odd_history = type("H", (), {"history": history})()
     ns = reference(q3, np=np, even_odd_history=even_odd_history)
     assert_correct(q3.evaluate(history, ns["best_epoch"]))
+
+
+# ------------------------------------------------------------------ round 3 (issue 12: tried as learners would)
+
+
+def test_q1_other_correct_answers(photo):
+    import tensorflow as tf
+
+    assert_correct(q1.evaluate(np.reshape(photo, (427 * 640, 3)), photo.reshape(1, *photo.shape)))
+    assert_correct(q1.evaluate(tf.reshape(photo, (-1, 3)), tf.expand_dims(photo, 0)))
+    assert_correct(q1.evaluate(photo.reshape(-1, 3).astype("float32"), np.array([photo])))
+
+
+def test_q1_scaled_values_are_named(photo):
+    assert_wrong(q1.evaluate(photo.reshape(-1, 3) / 255, photo[np.newaxis]), "divided by 255")
+    assert_wrong(q1.evaluate(photo.reshape(-1, 3), photo[np.newaxis] / 255.0), "divided by 255")
+    assert_wrong(q1.evaluate(photo.reshape(-1, 3, order="F"), photo[np.newaxis]), "mixed up")
+    assert_wrong(q1.evaluate(photo.reshape(-1, 3)), "q1.check(pixels, batch)")
+
+
+def even_odd_built(odd, build):
+    """Train ``build()`` as question 2 prescribes, patched to one epoch of two batches."""
+    set_seed(0)
+    model = build()
+    model.compile(
+        optimizer=keras.optimizers.RMSprop(),
+        loss=keras.losses.BinaryCrossentropy(),
+        metrics=["accuracy"],
+        run_eagerly=True,
+    )
+    history = model.fit(
+        odd.X_train, odd.y_train, epochs=1, batch_size=540, validation_data=(odd.X_val, odd.y_val), verbose=0
+    )
+    return model, history
+
+
+def test_q2_activation_layers_and_the_functional_api_pass(one_epoch, odd):
+    def separate_activations():
+        return keras.Sequential(
+            [
+                keras.Input(shape=(64,)),
+                layers.Dense(12),
+                layers.Activation("relu"),
+                layers.Dense(8),
+                layers.ReLU(),
+                layers.Dense(1),
+                layers.Activation("sigmoid"),
+            ]
+        )
+
+    def functional():
+        inputs = keras.Input(shape=(64,))
+        hidden = layers.Dense(12, activation=keras.activations.relu)(inputs)
+        hidden = layers.Dense(8, activation="relu")(hidden)
+        return keras.Model(inputs, layers.Dense(1, activation="sigmoid")(hidden))
+
+    assert_correct(q2.evaluate(*even_odd_built(odd, separate_activations)))
+    assert_correct(q2.evaluate(*even_odd_built(odd, functional)))
+
+
+def test_q2_wrong_number_of_answers_names_the_call(reference_even_odd):
+    assert_wrong(q2.evaluate(reference_even_odd[0]), "q2.check(even_odd_model, even_odd_history)")
+
+
+def test_q3_other_correct_answers_and_mistakes():
+    history = {**HISTORY, "val_accuracy": [0.5, 0.6, 0.7, 0.9, 0.8]}
+    assert_correct(q3.evaluate(history, history["val_loss"].index(min(history["val_loss"])) + 1))
+    assert_correct(q3.evaluate(type("History", (), {"history": history})(), np.float32(3.0)))
+    assert_wrong(q3.evaluate(history, 4), "validation *accuracy*")
+    assert_wrong(q3.evaluate(history, 0.35), "whole number")
+    assert_wrong(q3.evaluate(3, history), "History")
+    assert_wrong(q3.evaluate(history), "q3.check(even_odd_history, best_epoch)")
+
+
+def test_q4_more_answers():
+    from scipy.special import logsumexp
+
+    assert_correct(q4.evaluate(lambda z: np.exp(z - logsumexp(z, axis=1, keepdims=True))))
+    assert_correct(q4.evaluate(lambda z: np.array([np.exp(r - r.max()) / np.exp(r - r.max()).sum() for r in z])))
+    assert_wrong(q4.evaluate(lambda z: np.exp(z) / np.exp(z).sum(axis=1)), "keepdims=True")
+    assert_wrong(q4.evaluate(lambda z: z / z.sum(axis=1, keepdims=True)), "your computation")
+    assert_wrong(q4.evaluate(lambda: None), "def softmax(scores)")
+
+
+def test_q5_activation_layer_and_other_mistakes(digits):
+    set_seed(0)
+    model = keras.Sequential(
+        [keras.Input(shape=(64,)), layers.Dense(32, activation="relu"), layers.Dense(10), layers.Softmax()]
+    )
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01), loss="sparse_categorical_crossentropy")
+    model.fit(digits.X_train, digits.y_train, epochs=6, batch_size=64, verbose=0)
+    assert_correct(q5.evaluate(model, keras.ops.argmax(model(digits.X_test), axis=1)))
+    y_pred = model.predict(digits.X_test, verbose=0).argmax(axis=-1)
+    assert_correct(q5.evaluate(model, y_pred.astype(float)))
+    assert_wrong(q5.evaluate(model, y_pred + 1), "from 0 to 9")
+    assert_wrong(q5.evaluate(model, model.predict(digits.X_val, verbose=0).argmax(axis=1)), "test images")
+    assert_wrong(q5.evaluate(model), "q5.check(digit_model, y_pred)")
+
+
+def test_q6_penalised_networks_pass(diabetes, folder):
+    """val_loss of a network with kernel_regularizer holds its penalty; the check must count it too."""
+    from pathlib import Path
+
+    set_seed(0)
+    path = os.path.join(folder, "penalised.keras")
+    inputs = keras.Input(shape=(10,))
+    hidden = layers.Dense(16, activation="relu", kernel_regularizer=keras.regularizers.L2(1.0))(inputs)
+    hidden = layers.Dropout(0.2)(hidden)
+    bias = keras.initializers.Constant(diabetes.y_train.mean())
+    outputs = layers.Dense(1, bias_initializer=bias, kernel_regularizer=keras.regularizers.L2(1.0))(hidden)
+    model = keras.Model(inputs, outputs)
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.001), loss="mse", metrics=["mae"])
+    checkpoint = keras.callbacks.ModelCheckpoint(path, monitor="val_loss", save_best_only=True)
+    history = model.fit(
+        diabetes.X_train,
+        diabetes.y_train,
+        epochs=3,
+        batch_size=32,
+        verbose=0,
+        validation_data=(diabetes.X_val, diabetes.y_val),
+        callbacks=[checkpoint],
+    )
+    best = keras.saving.load_model(path)
+    assert sum(float(loss) for loss in best.losses) > 10  # a penalty far above the check's tolerance
+    assert_correct(q6.evaluate(best, history, Path(path)))
+
+
+def test_q6_a_file_that_is_not_a_model(reference_regression, folder):
+    best, history, _, _ = reference_regression
+    junk = os.path.join(folder, "junk.keras")
+    with open(junk, "w") as file:
+        file.write("not a model")
+    assert_wrong(q6.evaluate(best, history, junk), "cannot load")
+    assert_wrong(q6.evaluate(best, history), "q6.check(best_model, regression_history, checkpoint_path)")

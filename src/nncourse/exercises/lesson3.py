@@ -25,7 +25,6 @@ import numpy as np
 
 from nncourse.errors import describe
 from nncourse.exercises.core import (
-    NotAttempted,
     Question,
     Wrong,
     expect_array,
@@ -33,8 +32,10 @@ from nncourse.exercises.core import (
     expect_history,
     expect_keras_model,
     expect_number,
+    non_finite_message,
+    one_line,
 )
-from nncourse.exercises.tools import dense_layers, model_outputs
+from nncourse.exercises.tools import call_learner, dense_activations, dense_layers, model_outputs, takes_args
 
 __all__ = [
     "q1",
@@ -150,10 +151,6 @@ def _close(a: float, b: float) -> bool:
 _dense_layers = dense_layers
 
 
-def _activation(layer: Any) -> str:
-    return str(layer.get_config().get("activation", "linear"))
-
-
 # ---------------------------------------------------------------------------------------------
 # Question 1: flatten a photo to one row per pixel, and batch it
 # ---------------------------------------------------------------------------------------------
@@ -178,6 +175,11 @@ def _check_q1(pixels: Any, batch: Any) -> str:
         raise Wrong(
             f"pixels should have shape ({n_pixels}, {channels}), one row per pixel, but has shape {pixels.shape}."
         )
+    if np.allclose(pixels * 255, photo.reshape(-1, channels), atol=1e-3):
+        raise Wrong(
+            "pixels holds the pixel values divided by 255. Scaling comes later, in a model's pipeline; here keep "
+            "the values as they are and only change the shape: photo.reshape(-1, 3)."
+        )
     if not np.array_equal(pixels, photo.reshape(-1, channels)):
         raise Wrong(
             "pixels has the right shape, but its rows are not the red, green and blue values of single pixels: "
@@ -196,6 +198,10 @@ def _check_q1(pixels: Any, batch: Any) -> str:
             f"batch should have shape (1, {height}, {width}, {channels}), a batch of one image, but has shape {batch.shape}."
         )
     if not np.array_equal(batch[0], photo):
+        if np.allclose(batch[0] * 255, photo, atol=1e-3):
+            raise Wrong(
+                "batch holds the photo divided by 255: keep the values as they are and only add the batch axis."
+            )
         raise Wrong("batch has the right shape, but batch[0] is not the photo itself.")
     return f"pixels is rank 2, {pixels.shape}; batch is rank 4, {batch.shape}."
 
@@ -216,7 +222,8 @@ q1 = Question(
 # ---------------------------------------------------------------------------------------------
 
 
-def _check_q2(model: Any, history: Any) -> str:
+def _check_q2(even_odd_model: Any, even_odd_history: Any) -> str:
+    model, history = even_odd_model, even_odd_history
     import keras
 
     model = expect_keras_model(model, what="even_odd_model")
@@ -234,7 +241,7 @@ def _check_q2(model: Any, history: Any) -> str:
             f"Your network is {sizes}; the question asks for 64-12-8-1: hidden layers of 12 and 8 neurons and "
             "one output neuron, the probability that the digit is odd."
         )
-    activations = [_activation(layer) for layer in _dense_layers(model)]
+    activations = dense_activations(model)  # Dense(12) followed by Activation("relu") counts as ReLU
     if activations[:2] != ["relu", "relu"]:
         raise Wrong(
             f"The hidden layers use {activations[0]!r} and {activations[1]!r}; the question asks for ReLU in both "
@@ -311,7 +318,8 @@ q2 = Question(
 # ---------------------------------------------------------------------------------------------
 
 
-def _check_q3(history: Any, best_epoch: Any) -> str:
+def _check_q3(even_odd_history: Any, best_epoch: Any) -> str:
+    history = even_odd_history
     data = expect_history(history, "the history")
     if "val_loss" not in data:
         raise Wrong("This history has no val_loss: pass the History of a fit with validation data.")
@@ -332,6 +340,12 @@ def _check_q3(history: Any, best_epoch: Any) -> str:
         raise Wrong(
             f"Epoch {answer} has the lowest *training* loss. The question asks when the validation loss "
             '(history.history["val_loss"]) was lowest.'
+        )
+    accuracy = data.get("val_accuracy")
+    if accuracy is not None and answer == int(np.argmax(accuracy)) + 1:
+        raise Wrong(
+            f"Epoch {answer} has the highest validation *accuracy*; the question asks when the validation loss "
+            "was lowest. The two need not be the same epoch."
         )
     if answer == int(np.argmax(val_loss)) + 1:
         raise Wrong(
@@ -372,10 +386,15 @@ def _softmax_reference(scores: np.ndarray) -> np.ndarray:
 
 
 def _call_softmax(function: Callable[..., Any], scores: np.ndarray) -> np.ndarray:
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        output = function(scores.copy())
-    if output is Ellipsis:
-        raise NotAttempted("softmax still returns the ... placeholder: write its body and run the cell again.")
+    try:
+        output = call_learner(function, scores.copy(), name="softmax", shown=f"scores of shape {scores.shape}")
+    except Wrong as error:
+        if "broadcast" not in str(error):
+            raise
+        raise Wrong(
+            f"{error} The row sums have shape (3,); keep them as a column, .sum(axis=1, keepdims=True), so each "
+            "row is divided by its own sum."
+        ) from None
     if output is None:
         raise Wrong("softmax returned None: did it forget to return its result?")
     if hasattr(output, "numpy") and callable(output.numpy):
@@ -388,6 +407,7 @@ def _call_softmax(function: Callable[..., Any], scores: np.ndarray) -> np.ndarra
 
 def _check_q4(softmax: Any) -> str:
     softmax = expect_callable(softmax, "softmax")
+    takes_args(softmax, 1, "softmax", "softmax(scores)")
     output = _call_softmax(softmax, _SCORES)
     if output.shape != _SCORES.shape:
         raise Wrong(
@@ -395,7 +415,7 @@ def _check_q4(softmax: Any) -> str:
             "It should return one probability per score, in an array of the same shape."
         )
     if not np.all(np.isfinite(output)):
-        raise Wrong("softmax returned NaN or infinite values for small scores; check the formula.")
+        raise Wrong(non_finite_message(output, "softmax(scores) for small scores such as [[2, 1, 0.1, -1], ...]"))
     if np.allclose(output, 1 / (1 + np.exp(-_SCORES))):
         raise Wrong(
             "That is the sigmoid of each score, which ignores the other scores. Softmax divides e^z by a sum over the row."
@@ -445,7 +465,8 @@ q4 = Question(
 # ---------------------------------------------------------------------------------------------
 
 
-def _check_q5(model: Any, y_pred: Any) -> str:
+def _check_q5(digit_model: Any, y_pred: Any) -> str:
+    model = digit_model
     model = expect_keras_model(model, what="digit_model")
     digits = _digits("digit")
     X_test, y_test = digits.X_test, digits.y_test
@@ -526,7 +547,8 @@ q5 = Question(
 # ---------------------------------------------------------------------------------------------
 
 
-def _check_q6(best_model: Any, history: Any, checkpoint_path: Any) -> str:
+def _check_q6(best_model: Any, regression_history: Any, checkpoint_path: Any) -> str:
+    history = regression_history
     best_model = expect_keras_model(best_model, trained=False, what="best_model")
     if not isinstance(checkpoint_path, (str, os.PathLike)):
         raise Wrong(f"checkpoint_path should be the file's path, a string, but it is {describe(checkpoint_path)}.")
@@ -557,14 +579,19 @@ def _check_q6(best_model: Any, history: Any, checkpoint_path: Any) -> str:
         )
     import keras
 
-    reloaded = keras.models.load_model(path)
+    try:
+        reloaded = keras.models.load_model(path)
+    except Exception as error:  # noqa: BLE001 - a file that is not a saved model
+        raise Wrong(f"Keras cannot load {path.name} as a model: {one_line(error)}") from None
     if not np.allclose(_predict(reloaded, splits.X_val, "the saved model"), predictions, rtol=1e-4, atol=1e-3):
         raise Wrong(
             "best_model is not the model saved in checkpoint_path. After training, load it from the file: "
             "best_model = keras.models.load_model(checkpoint_path)."
         )
     errors = predictions.ravel() - splits.y_val
-    mse = float(np.mean(errors**2))
+    # A penalised network (kernel_regularizer) reports its weight penalty inside val_loss: add it here too.
+    penalty = float(sum(float(np.asarray(loss)) for loss in best_model.losses))
+    mse = float(np.mean(errors**2)) + penalty
     val_loss = np.asarray(data["val_loss"])
     if not _close(mse, float(val_loss.min())):
         if _close(mse, float(val_loss[-1])):
@@ -572,7 +599,7 @@ def _check_q6(best_model: Any, history: Any, checkpoint_path: Any) -> str:
                 f"best_model is the model of the last epoch, but the validation loss was lowest at epoch "
                 f'{int(val_loss.argmin()) + 1}. Give ModelCheckpoint save_best_only=True and monitor="val_loss".'
             )
-        if np.any([_close(float(np.mean(np.abs(errors))), v) for v in val_loss]):
+        if np.any([_close(float(np.mean(np.abs(errors))) + penalty, v) for v in val_loss]):
             raise Wrong(
                 'The loss looks like the mean absolute error. The question asks for loss="mse", with "mae" as a metric.'
             )

@@ -30,6 +30,7 @@ __all__ = [
     "model_outputs",
     "cross_entropy",
     "dense_layers",
+    "dense_activations",
     "private_copy",
     "is_keras_model",
 ]
@@ -198,6 +199,41 @@ def dense_layers(model: Any) -> list[Any]:
         elif isinstance(layer, keras.Model):
             found.extend(dense_layers(layer))
     return found
+
+
+def dense_activations(model: Any) -> list[str]:
+    """The activation of each Dense layer of a model, in order, as Keras names it ("relu", "sigmoid", ...).
+
+    A Dense layer without an activation of its own that is followed by an activation layer
+    (``layers.Activation("relu")``, ``layers.ReLU()``, ``layers.Softmax()``) counts with that
+    layer's activation, so ``Dense(12, activation="relu")`` and ``Dense(12), Activation("relu")`` agree.
+    """
+    import keras
+
+    def flat(model: Any) -> list[Any]:
+        found = []
+        for layer in model.layers:
+            found.extend(flat(layer) if isinstance(layer, keras.Model) else [layer])
+        return found
+
+    def own(layer: Any) -> str:
+        activation = layer.get_config().get("activation", "linear")
+        return str(activation.get("config", activation) if isinstance(activation, dict) else activation)
+
+    standalone = {keras.layers.ReLU: "relu", keras.layers.Softmax: "softmax"}
+    layers, names = flat(model), []
+    for index, layer in enumerate(layers):
+        if not isinstance(layer, keras.layers.Dense):
+            continue
+        name = own(layer)
+        following = layers[index + 1] if index + 1 < len(layers) else None
+        if name == "linear" and following is not None:
+            if isinstance(following, keras.layers.Activation):
+                name = own(following)
+            else:
+                name = next((n for kind, n in standalone.items() if isinstance(following, kind)), name)
+        names.append(name)
+    return names
 
 
 def private_copy(arrays: Any) -> Any:
