@@ -117,7 +117,7 @@ def test_q1_network_that_cannot_learn():
         (None, INCORRECT, ["none"]),
         ("build_l2_net", INCORRECT, ["expected a function"]),
         (lambda s: "a network", INCORRECT, ["expected a keras model"]),
-        (lambda: None, INCORRECT, ["failed with typeerror"]),
+        (lambda: None, INCORRECT, ["def build_l2_net(strength)"]),
     ],
 )
 def test_q1_bad_input(answer, status, words):
@@ -488,5 +488,192 @@ def test_q2_library_losses_and_the_extracted_answer_pass(penalised):
     assert_correct(q2.evaluate(model, keras.losses.BinaryCrossentropy()(y_test, p)))
     ns = reference(q2, reported_loss=reported, penalised_net=model)
     assert_correct(q2.evaluate(model, ns["test_cross_entropy"]))
-    assert_wrong(q2.evaluate(model), "q2.check(model, test_cross_entropy)")
+    assert_wrong(q2.evaluate(model), "q2.check(penalised_net, test_cross_entropy)")
     assert_wrong(q2.evaluate(model, float("nan")), "your computation")
+
+
+# ------------------------------------------------------------------ round 3 (issue 12: tried as learners would)
+
+
+def three_layers(strength, regularizer=None, loss="binary_crossentropy", output="sigmoid", optimizer="adam"):
+    """A 64-32-16-1 network; ``regularizer(strength)`` on every Dense kernel."""
+    penalty = (lambda: regularizer(strength)) if regularizer else (lambda: None)
+    model = keras.Sequential()
+    model.add(keras.Input(shape=(64,)))
+    model.add(layers.Dense(32, activation="relu", kernel_regularizer=penalty()))
+    model.add(layers.Dense(16, activation="relu", kernel_regularizer=penalty()))
+    model.add(layers.Dense(1, activation=output, kernel_regularizer=penalty()))
+    model.compile(optimizer=optimizer, loss=loss)
+    return model
+
+
+def test_q1_other_correct_answers():
+    assert_correct(q1.evaluate(lambda s: three_layers(s, lambda s: keras.regularizers.L1L2(l2=s))))
+    assert_correct(q1.evaluate(lambda s: three_layers(s, keras.regularizers.l2, optimizer=keras.optimizers.Adam())))
+
+
+def test_q1_more_wrong_answers():
+    assert_wrong(q1.evaluate(lambda s: three_layers(s, lambda s: "l2")), "strength 0.01", "`strength` argument")
+    assert_wrong(q1.evaluate(lambda s: three_layers(s, lambda s: keras.regularizers.L2(s / 2))), "strength 0.0005")
+    decay = keras.optimizers.AdamW(weight_decay=1e-3)
+    assert_wrong(q1.evaluate(lambda s: three_layers(s, optimizer=decay)), "None of the Dense layers")
+    logits = keras.losses.BinaryCrossentropy(from_logits=True)
+    assert_wrong(
+        q1.evaluate(lambda s: three_layers(s, keras.regularizers.L2, loss=logits, output=None)),
+        "not probabilities",
+        "sigmoid",
+    )
+
+
+def test_q1_bad_input_more():
+    assert_wrong(q1.evaluate(lambda: None), "def build_l2_net(strength)")
+    assert_wrong(q1.evaluate(lambda s: "model"), "Keras model")
+
+    def unbuilt(strength):
+        return keras.Sequential(
+            [layers.Dense(1, activation="sigmoid", kernel_regularizer=keras.regularizers.L2(strength))]
+        )
+
+    assert_wrong(q1.evaluate(unbuilt), "keras.Input")
+
+
+def test_q2_more_wrong_answers(penalised):
+    model, reported, penalty = penalised
+    _, X_val, X_test, _, y_val, y_test = lesson4.digits_odd_split()
+    accuracy = model.evaluate(X_test, y_test, verbose=0)[1]
+    assert_wrong(q2.evaluate(model, accuracy), "test accuracy")
+    assert_wrong(q2.evaluate(model, reported + penalty), "second time")
+    p = model.predict(X_test, verbose=0)  # shape (n, 1) against labels of shape (n,)
+    table = -np.mean(y_test * np.log(p) + (1 - y_test) * np.log(1 - p))
+    assert_wrong(q2.evaluate(model, table), "(n, n)", "ravel")
+    val_loss = model.evaluate(X_val, y_val, verbose=0)[0] - penalty
+    result = q2.evaluate(model, val_loss)
+    if abs(val_loss - (reported - penalty)) > 0.01:  # told apart only when the two losses differ
+        assert_wrong(result, "validation images")
+
+
+def test_q3_more_wrong_answers():
+    def inputs_dropped(rate):
+        return net(layers.Dropout(rate), layers.Dense(32, activation="relu"), layers.Dropout(rate))
+
+    def penalised_too(rate):
+        return net(
+            layers.Dense(32, activation="relu", kernel_regularizer=keras.regularizers.L2(1e-3)), layers.Dropout(rate)
+        )
+
+    assert_wrong(q3.evaluate(inputs_dropped), "inputs too")
+    assert_wrong(q3.evaluate(penalised_too), "weight penalty", "no kernel_regularizer")
+    assert_wrong(q3.evaluate(lambda: None), "def build_dropout_net(rate)")
+
+
+def test_q3_model_add_and_functional_pass():
+    def added(rate):
+        model = keras.Sequential()
+        model.add(keras.Input(shape=(64,)))
+        for units in (32, 16):
+            model.add(layers.Dense(units, activation="relu"))
+            model.add(layers.Dropout(rate=rate))
+        model.add(layers.Dense(1, activation="sigmoid"))
+        model.compile(optimizer="adam", loss="binary_crossentropy")
+        return model
+
+    def functional(rate):
+        inputs = keras.Input(shape=(64,))
+        x = layers.Dropout(rate)(layers.Dense(32, activation="relu")(inputs))
+        x = layers.Dropout(rate)(layers.Dense(16, activation="relu")(x))
+        model = keras.Model(inputs, layers.Dense(1, activation="sigmoid")(x))
+        model.compile(optimizer=keras.optimizers.Adam(), loss=keras.losses.BinaryCrossentropy())
+        return model
+
+    assert_correct(q3.evaluate(added))
+    assert_correct(q3.evaluate(functional))
+
+
+def test_q4_more_answers():
+    EarlyStopping = keras.callbacks.EarlyStopping
+    assert_correct(
+        q4.evaluate(EarlyStopping(monitor="val_loss", min_delta=1e-3, patience=5, restore_best_weights=True, verbose=1))
+    )
+    assert_wrong(
+        q4.evaluate(EarlyStopping(monitor="val_loss", min_delta=0.01, patience=5, restore_best_weights=True)),
+        "min_delta is 0.01",
+    )
+    assert_wrong(q4.evaluate(keras.callbacks.ModelCheckpoint("best.keras")), "EarlyStopping", "ModelCheckpoint")
+    assert_wrong(q4.evaluate({"monitor": "val_loss", "patience": 5}), "EarlyStopping")
+
+
+@pytest.fixture(scope="module")
+def stopped_run():
+    """A tiny network trained with early stopping until it stops, and its callback."""
+    X_train, X_val, _, y_train, y_val, _ = lesson4.digits_odd_split()
+    set_seed(0)
+    model = net(layers.Dense(16, activation="relu"))
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.03), loss="binary_crossentropy")
+    stopper = keras.callbacks.EarlyStopping(monitor="val_loss", patience=2, restore_best_weights=True)
+    history = model.fit(
+        X_train, y_train, validation_data=(X_val, y_val), epochs=60, batch_size=128, callbacks=[stopper], verbose=0
+    )
+    assert stopper.stopped_epoch > 0, "the run must stop early for these tests"
+    return history, stopper
+
+
+def test_q5_answers_from_the_callback_and_the_history(stopped_run):
+    history, stopper = stopped_run
+    val_loss = history.history["val_loss"]
+    assert_correct(q5.evaluate(history, len(history.epoch), stopper.best_epoch + 1))
+    assert_correct(q5.evaluate(history.history, stopper.stopped_epoch + 1, val_loss.index(min(val_loss)) + 1))
+    namespace = reference(q5, np=np, history_es=history)
+    assert_correct(q5.evaluate(history, namespace["epochs_run"], namespace["best_epoch"]))
+
+
+def test_q5_counting_from_zero_is_wrong(stopped_run):
+    history, stopper = stopped_run
+    assert_wrong(q5.evaluate(history, stopper.stopped_epoch, stopper.best_epoch + 1), "one short")
+    assert_wrong(q5.evaluate(history, stopper.stopped_epoch + 1, stopper.best_epoch), "off by one")
+    assert_wrong(q5.evaluate(history, 60, stopper.best_epoch + 1), "stopped earlier")
+    assert_wrong(q5.evaluate(history, len(history.epoch)), "q5.check(history_es, epochs_run, best_epoch)")
+
+
+def plain_net():
+    return keras.Sequential(
+        [keras.Input(shape=(64,)), layers.Dense(16, activation="relu"), layers.Dense(1, activation="sigmoid")]
+    )
+
+
+def test_q6_other_correct_answers():
+    def seeded_initialisers(seed):
+        glorot = keras.initializers.GlorotUniform
+        return keras.Sequential(
+            [
+                keras.Input(shape=(64,)),
+                layers.Dense(16, activation="relu", kernel_initializer=glorot(seed=seed)),
+                layers.Dense(1, activation="sigmoid", kernel_initializer=glorot(seed=seed + 1)),
+            ]
+        )
+
+    def course_helper(seed):
+        set_seed(seed)
+        inputs = keras.Input(shape=(64,))
+        return keras.Model(inputs, layers.Dense(1, activation="sigmoid")(layers.Dense(16, activation="relu")(inputs)))
+
+    assert_correct(q6.evaluate(seeded_initialisers))
+    assert_correct(q6.evaluate(course_helper))
+
+
+def test_q6_more_wrong_answers():
+    import tensorflow as tf
+
+    keras.utils.set_random_seed(123)  # whatever the tests before left behind
+
+    def tensorflow_only(seed):
+        tf.random.set_seed(seed)
+        return plain_net()
+
+    def seeded_after_building(seed):
+        model = plain_net()
+        keras.utils.set_random_seed(seed)
+        return model
+
+    assert_wrong(q6.evaluate(tensorflow_only), "different weights", "keras.utils.set_random_seed")
+    assert_wrong(q6.evaluate(seeded_after_building), "different weights", "before building")
+    assert_wrong(q6.evaluate(lambda: plain_net()), "def build_seeded_net(seed)")

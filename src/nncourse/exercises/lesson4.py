@@ -32,7 +32,14 @@ from nncourse.exercises.core import (
     expect_number,
     one_line,
 )
-from nncourse.exercises.tools import call_learner, cross_entropy, dense_layers, model_outputs, private_copy
+from nncourse.exercises.tools import (
+    call_learner,
+    cross_entropy,
+    dense_layers,
+    model_outputs,
+    private_copy,
+    takes_args,
+)
 
 __all__ = [
     "q1",
@@ -79,11 +86,12 @@ def _keras():
     return keras
 
 
-def _expect_builder(value: Any, name: str) -> None:
-    """Raise Wrong unless ``value`` is a function; a Keras model is callable too, so say so."""
+def _expect_builder(value: Any, name: str, argument: str) -> None:
+    """Raise Wrong unless ``value`` is a function of one argument; a Keras model is callable too, so say so."""
     if isinstance(value, _keras().Model):
         raise Wrong(f"That is a network, not the function that builds one: pass {name} itself, without brackets.")
     expect_callable(value, name)
+    takes_args(value, 1, name, f"{name}({argument})")
 
 
 def _call_builder(builder: Callable[..., Any], argument: Any, name: str, seed_first: bool = True) -> Any:
@@ -121,11 +129,16 @@ def _expect_compiled(model: Any, name: str) -> None:
         raise Wrong(f"Evaluating the network {name} returns failed with {one_line(error)}") from None
     penalty = float(sum(float(np.asarray(loss)) for loss in model.losses))
     expected = cross_entropy(outputs, y)
-    if expected is None or not np.isclose(reported - penalty, expected, rtol=2e-3, atol=2e-4):
+    if expected is None:
+        raise Wrong(
+            f"The outputs of the network {name} returns are not probabilities between 0 and 1: end it with "
+            'layers.Dense(1, activation="sigmoid") and compile with loss="binary_crossentropy".'
+        )
+    if not np.isclose(reported - penalty, expected, rtol=2e-3, atol=2e-4):
         raise Wrong(
             f"The network {name} returns is not compiled with the binary cross-entropy loss: on a batch its loss is "
             f"{reported - penalty:.4f}, but the binary cross-entropy of its outputs is "
-            f"{'not defined' if expected is None else f'{expected:.4f}'}. "
+            f"{expected:.4f}. "
             'Compile with loss="binary_crossentropy" (and a sigmoid output).'
         )
 
@@ -211,7 +224,7 @@ def _penalty_problem(model: Any, strength: float, name: str) -> None:
 
 
 def _check_q1(build_l2_net: Any) -> str:
-    _expect_builder(build_l2_net, "build_l2_net")
+    _expect_builder(build_l2_net, "build_l2_net", "strength")
     model = _call_builder(build_l2_net, 1e-3, "build_l2_net")
     _penalty_problem(model, 1e-3, "build_l2_net")
     _penalty_problem(_call_builder(build_l2_net, 1e-2, "build_l2_net"), 1e-2, "build_l2_net")
@@ -238,15 +251,18 @@ q1 = Question(
 # --- Question 2: the loss without its penalty --------------------------------------------------
 
 
-def _check_q2(model: Any, test_cross_entropy: Any) -> str:
+def _check_q2(penalised_net: Any, test_cross_entropy: Any) -> str:
+    model = penalised_net
     from nncourse.compare import binary_scores
 
     expect_keras_model(model, trained=True, what="the penalised network")
     value = expect_number(test_cross_entropy, "test_cross_entropy")
-    X_train, _, X_test, y_train, _, y_test = _split()
+    X_train, X_val, X_test, y_train, y_val, y_test = _split()
     try:
-        truth = binary_scores(model, X_test, y_test)["loss"]
+        scores = binary_scores(model, X_test, y_test)
+        truth, accuracy = scores["loss"], scores["accuracy"]
         on_train = binary_scores(model, X_train, y_train)["loss"]
+        on_val = binary_scores(model, X_val, y_val)["loss"]
     except CourseError as error:
         raise Wrong(str(error)) from None
     penalty = float(sum(float(np.asarray(loss)) for loss in model.losses))
@@ -262,8 +278,23 @@ def _check_q2(model: Any, test_cross_entropy: Any) -> str:
         )
     if penalty > 0 and np.isclose(value, penalty, rtol=2e-3, atol=2e-4):
         raise Wrong(f"{value:.4f} is the penalty itself; the question asks for what is left without it.")
+    if penalty > 0 and np.isclose(value, truth + 2 * penalty, rtol=2e-3, atol=2e-4):
+        raise Wrong(f"{value:.4f} adds the penalty a second time; subtract sum(model.losses) from the reported loss.")
     if np.isclose(value, on_train, rtol=2e-3, atol=2e-4):
         raise Wrong(f"{value:.4f} is the cross-entropy on the training images; the question asks for the test images.")
+    if np.isclose(value, on_val, rtol=2e-3, atol=2e-4):
+        raise Wrong(
+            f"{value:.4f} is the cross-entropy on the validation images; the question asks for the test images."
+        )
+    if np.isclose(value, accuracy, rtol=1e-3, atol=1e-4):
+        raise Wrong(f"{value:.4f} is the test accuracy; the question asks for the loss, the binary cross-entropy.")
+    p = np.clip(model_outputs(model, X_test, what="the penalised network").reshape(-1, 1), 1e-7, 1 - 1e-7)
+    table = float(-np.mean(y_test * np.log(p) + (1 - y_test) * np.log(1 - p)))  # (n, 1) with (n,) makes (n, n)
+    if np.isclose(value, table, rtol=2e-3, atol=2e-4):
+        raise Wrong(
+            f"{value:.4f} mixes predictions of shape (n, 1) with labels of shape (n,): NumPy broadcasts them into "
+            "an (n, n) table of every prediction against every label. Flatten the predictions first, p.ravel()."
+        )
     if value < 0:
         raise Wrong(f"{value:.4f} is negative, but a cross-entropy never is. Did you subtract in the wrong order?")
     raise Wrong(
@@ -301,12 +332,23 @@ def _dropout_problem(model: Any, rate: float, name: str) -> None:
             f"The Dropout layers of {name}({rate!r}) use rate {shown}, not {rate!r}: pass the function's "
             "`rate` argument to each of them."
         )
+    dense = [index for index, layer in enumerate(layers) if isinstance(layer, keras.layers.Dense)]
+    if dense and any(isinstance(layer, keras.layers.Dropout) for layer in layers[: dense[0]]):
+        raise Wrong(
+            f"{name}({rate!r}) drops some of the inputs too (a Dropout before the first Dense layer). The question "
+            "asks for Dropout after each hidden layer only."
+        )
+    penalised = [layer.name for layer in dense_layers(model) if getattr(layer, "kernel_regularizer", None) is not None]
+    if penalised:
+        raise Wrong(
+            f"Layer {penalised[0]} of {name}({rate!r}) carries a weight penalty; this question asks for dropout "
+            "alone, with no kernel_regularizer."
+        )
     if isinstance(layers[-1], keras.layers.Dropout):
         raise Wrong(
             "Your network ends with a Dropout layer, which would zero the prediction itself during training. "
             "Put Dropout between hidden layers only; the last layer is the Dense output."
         )
-    dense = [index for index, layer in enumerate(layers) if isinstance(layer, keras.layers.Dense)]
     for index, following in zip(dense[:-1], dense[1:]):
         # Between a hidden Dense layer and the next one: a Dropout (an Activation layer may come first).
         if not any(isinstance(layer, keras.layers.Dropout) for layer in layers[index + 1 : following]):
@@ -321,7 +363,7 @@ def _dropout_problem(model: Any, rate: float, name: str) -> None:
 
 
 def _check_q3(build_dropout_net: Any) -> str:
-    _expect_builder(build_dropout_net, "build_dropout_net")
+    _expect_builder(build_dropout_net, "build_dropout_net", "rate")
     model = _call_builder(build_dropout_net, 0.5, "build_dropout_net")
     _dropout_problem(model, 0.5, "build_dropout_net")
     _dropout_problem(_call_builder(build_dropout_net, 0.2, "build_dropout_net"), 0.2, "build_dropout_net")
@@ -424,7 +466,8 @@ q4 = Question(
 # --- Question 5: reading an early-stopped run --------------------------------------------------
 
 
-def _check_q5(history: Any, epochs_run: Any, best_epoch: Any) -> str:
+def _check_q5(history_es: Any, epochs_run: Any, best_epoch: Any) -> str:
+    history = history_es
     data = expect_history(history, "history_es")
     if "val_loss" not in data:
         raise Wrong(
@@ -489,7 +532,7 @@ q5 = Question(
 
 
 def _check_q6(build_seeded_net: Any) -> str:
-    _expect_builder(build_seeded_net, "build_seeded_net")
+    _expect_builder(build_seeded_net, "build_seeded_net", "seed")
     # No seeding here: whether the same seed gives the same weights is what the question is about.
     first = _call_builder(build_seeded_net, 0, "build_seeded_net", seed_first=False)
     second = _call_builder(build_seeded_net, 0, "build_seeded_net", seed_first=False)
