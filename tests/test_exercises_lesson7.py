@@ -243,17 +243,26 @@ def scaled(small_fashion):
 
 @pytest.fixture(scope="module")
 def early_stopped(scaled):
+    """The solution notebook's answer to question 4, run on the small data: (history, model)."""
     import keras
+    from checktools import reference
 
+    from nncourse.plots import plot_history
     from nncourse.repro import set_seed
 
     x_train, y_train = scaled[:2]
-    set_seed(0)
-    model = build()
-    stop = keras.callbacks.EarlyStopping(monitor="val_loss", patience=1, restore_best_weights=True)
-    history = model.fit(x_train, y_train, epochs=60, batch_size=64, validation_split=0.2, callbacks=[stop], verbose=0)
-    assert len(history.epoch) < 60
-    return history, model
+    ns = reference(
+        lesson7.q4,
+        keras=keras,
+        np=np,
+        set_seed=set_seed,
+        plot_history=plot_history,
+        build_dense_model=build,
+        x_train_scaled=x_train.astype("float32"),
+        y_train=y_train,
+    )
+    assert len(ns["history_es"].epoch) < 50
+    return ns["history_es"], ns["model_es"]
 
 
 def test_q4_reference_passes(early_stopped):
@@ -308,16 +317,34 @@ def measure(model, scaled):
 
 @pytest.fixture(scope="module")
 def dropout_study(scaled):
+    """The solution notebook's answer to question 5, run on the small data: (findings, models)."""
+    import keras
+    from checktools import reference
+
+    from nncourse.plots import compare_histories
     from nncourse.repro import set_seed
 
-    x_train, y_train = scaled[:2]
-    models = {}
-    for name, rate in (("without dropout", 0.0), ("with dropout", 0.5)):
-        set_seed(0)
-        models[name] = build(dropout=rate, width=256)
-        models[name].fit(x_train, y_train, epochs=10, batch_size=64, verbose=0)
-    findings = pd.DataFrame([measure(model, scaled) for model in models.values()], index=list(models))
-    return findings, models
+    x_train, y_train, x_test, y_test = scaled
+    set_seed(0)
+    model_plain = build(width=128)
+    history_plain = model_plain.fit(x_train, y_train, epochs=10, batch_size=128, validation_split=0.1, verbose=0)
+    ns = reference(
+        lesson7.q5,
+        keras=keras,
+        pd=pd,
+        plt=plt,
+        set_seed=set_seed,
+        compare_histories=compare_histories,
+        x_train_scaled=x_train,
+        y_train=y_train,
+        x_test_scaled=x_test,
+        y_test=y_test,
+        EPOCHS=10,
+        model_plain=model_plain,
+        history_plain=history_plain,
+    )
+    plt.close("all")
+    return ns["findings"], {"without dropout": model_plain, "with dropout": ns["model_dropout"]}
 
 
 def test_q5_reference_passes(dropout_study):
@@ -536,8 +563,7 @@ def test_q7_bad_input_is_explained(digits_split):
     assert_incorrect(lesson7.q7.evaluate(None, X_test, y_test), "None")
     assert_incorrect(lesson7.q7.evaluate(LogisticRegression(), X_test, y_test[:10]), "labels")
     assert_incorrect(lesson7.q7.evaluate(LogisticRegression(), X_test[:, :10], y_test), "64 pixels")
-    one_hot = np.eye(10)[y_test]
-    assert_incorrect(lesson7.q7.evaluate(LogisticRegression(), X_test, one_hot), "dimension")
+    assert_incorrect(lesson7.q7.evaluate(LogisticRegression(), X_test, np.ones((len(y_test), 3))), "1-D array")
 
 
 # ------------------------------------------------------------------ round 2 (issue 12): fixed defects
@@ -627,3 +653,170 @@ def test_q2_q6_reference_answers_from_the_solution_notebook_pass():
     assert_correct(lesson7.q6.evaluate(ns["decide"], ns["accuracy_coverage"]))
     ns = reference(lesson7.q2, np=np, show_images=show_images, class_names=[f"class {k}" for k in range(10)])
     assert_correct(lesson7.q2.evaluate(ns["class_grid"]))
+
+
+# ------------------------------------------------------------------ round 3 (issue 12): every question tried again
+
+
+def test_reference_answers_of_questions_1_and_3_pass(small_fashion, frame):
+    from checktools import assert_correct, reference
+
+    ns = reference(lesson7.q1, np=np, x_train=small_fashion[0])
+    assert_correct(lesson7.q1.evaluate(ns["histogram"]))
+    ns = reference(lesson7.q3, pd=pd, df=frame)
+    assert_correct(lesson7.q3.evaluate(ns["df_onehot"]))
+
+
+def test_q1_lists_pass_and_a_wrong_number_of_answers_names_the_call(small_fashion):
+    pixels = small_fashion[0].ravel()
+    counts, edges = np.histogram(pixels[pixels > 0], bins=25)
+    assert lesson7.q1.evaluate([counts.tolist(), edges.tolist()]).status == CORRECT
+    assert_incorrect(lesson7.q1.evaluate(counts, edges), "q1.check(histogram)")
+    assert_incorrect(lesson7.q1.evaluate((counts * np.nan, edges)), "NaN", "your computation")
+
+
+def fake_history(epochs=50, **metrics):
+    """What fit returns, with made-up per-epoch values (the check reads only the History)."""
+    import keras
+
+    history = keras.callbacks.History()
+    history.history = {key: list(values) for key, values in metrics.items()}
+    history.params = {"epochs": epochs, "verbose": 0}
+    history.epoch = list(range(len(next(iter(metrics.values())))))
+    return history
+
+
+def curves(val_loss, val_accuracy):
+    n = len(val_loss)
+    return {
+        "loss": np.linspace(0.8, 0.3, n),
+        "accuracy": np.linspace(0.7, 0.9, n),
+        "val_loss": val_loss,
+        "val_accuracy": val_accuracy,
+    }
+
+
+def test_q4_early_stopping_on_validation_accuracy_fails(early_stopped):
+    model = early_stopped[1]
+    # The validation accuracy peaks at epoch 5 and training stops three epochs later, while the
+    # validation loss still reaches a new low in the last epoch: a rule on val_loss would not stop there.
+    history = fake_history(
+        **curves(
+            val_loss=[0.6, 0.5, 0.45, 0.42, 0.40, 0.39, 0.385, 0.38],
+            val_accuracy=[0.80, 0.83, 0.85, 0.86, 0.87, 0.865, 0.868, 0.869],
+        )
+    )
+    assert_incorrect(lesson7.q4.evaluate(history, model), "val_accuracy", 'monitor="val_loss"')
+
+
+def test_q4_validation_loss_watched_for_its_largest_value_fails(early_stopped):
+    history = fake_history(**curves(val_loss=[0.6, 0.5, 0.45], val_accuracy=[0.80, 0.83, 0.85]))
+    assert_incorrect(lesson7.q4.evaluate(history, early_stopped[1]), "mode='max'")
+
+
+def test_q4_other_early_stopping_settings_pass(early_stopped):
+    model = early_stopped[1]
+    # patience=0: stops at the first epoch that does not lower the validation loss.
+    history = fake_history(**curves(val_loss=[0.6, 0.5, 0.45, 0.46], val_accuracy=[0.80, 0.83, 0.85, 0.86]))
+    assert lesson7.q4.evaluate(history, model).status == CORRECT
+    # min_delta=0.01, patience=4: only the min_delta explains where it stopped; a rule on the
+    # validation accuracy would explain it too, but the validation loss did not reach a new low.
+    history = fake_history(
+        epochs=100,
+        **curves(
+            val_loss=[0.6, 0.5, 0.45, 0.4495, 0.452, 0.4493, 0.451],
+            val_accuracy=[0.80, 0.82, 0.85, 0.86, 0.855, 0.858, 0.857],
+        ),
+    )
+    assert lesson7.q4.evaluate(history, model).status == CORRECT
+
+
+def test_q4_replays_keras_early_stopping_exactly():
+    import keras
+
+    class Run:
+        stop_training = False
+
+        def get_weights(self):
+            return []
+
+    rng = np.random.default_rng(0)
+    for _ in range(300):
+        values = [float(v) for v in np.round(rng.normal(size=int(rng.integers(3, 20))).cumsum() * 0.1, 3)]
+        mode, patience = str(rng.choice(["min", "max"])), int(rng.integers(0, 5))
+        min_delta = float(rng.choice([0.0, 1e-3, 0.01]))
+        stop = keras.callbacks.EarlyStopping(monitor="m", mode=mode, patience=patience, min_delta=min_delta)
+        run = Run()
+        stop.set_model(run)
+        stop.on_train_begin()
+        for epoch, value in enumerate(values):
+            stop.on_epoch_end(epoch, {"m": value})
+            if run.stop_training:
+                assert lesson7._stops_at_end(values[: epoch + 1], mode, min_delta, 0)
+                break
+
+
+def test_q5_model_names_in_a_column_pass(dropout_study):
+    from checktools import assert_correct
+
+    findings, models = dropout_study
+    with_column = findings.reset_index().rename(columns={"index": "model"})
+    assert_correct(lesson7.q5.evaluate(with_column, models["with dropout"]))
+
+
+def test_q6_thresholds_as_the_index_and_a_list_from_decide_pass():
+    def by_index(probabilities, labels, thresholds):
+        return accuracy_coverage(probabilities, labels, thresholds).set_index("threshold")
+
+    def as_list(probabilities, threshold=0.0, margin=0.0):
+        return decide(probabilities, threshold, margin).tolist()
+
+    assert lesson7.q6.evaluate(decide, by_index).status == CORRECT
+    assert lesson7.q6.evaluate(as_list, accuracy_coverage).status == CORRECT
+    assert_incorrect(lesson7.q6.evaluate(decide), "q6.check(decide, accuracy_coverage)")
+
+
+def test_q6_abstaining_on_ties_at_margin_0_fails():
+    def at_or_below(probabilities, threshold=0.0, margin=0.0):
+        ranked = np.sort(probabilities, axis=1)
+        unsure = (ranked[:, -1] <= threshold) | (ranked[:, -1] - ranked[:, -2] <= margin)
+        return np.where(unsure, -1, probabilities.argmax(axis=1))
+
+    assert_incorrect(lesson7.q6.evaluate(at_or_below, accuracy_coverage), "never abstain")
+
+
+def test_q7_reference_answer_passes():
+    import keras
+    import matplotlib.pyplot as plt
+    from checktools import assert_correct, reference
+    from sklearn.datasets import load_digits
+    from sklearn.model_selection import train_test_split
+
+    from nncourse.plots import plot_history
+    from nncourse.repro import set_seed
+
+    ns = reference(
+        lesson7.q7,
+        np=np,
+        keras=keras,
+        plt=plt,
+        load_digits=load_digits,
+        train_test_split=train_test_split,
+        set_seed=set_seed,
+        plot_history=plot_history,
+        show_images=show_images,
+    )
+    assert_correct(lesson7.q7.evaluate(ns["digits_model"], ns["X_digits_test"], ns["y_digits_test"]))
+
+
+def test_q7_other_forms_pass_and_a_class_gets_a_sentence(digits_split):
+    from sklearn.neural_network import MLPClassifier
+
+    X_train, X_test, y_train, y_test = digits_split
+    model = MLPClassifier(max_iter=300, random_state=0).fit(X_train, y_train)
+    assert lesson7.q7.evaluate(model, X_test.reshape(-1, 8, 8), y_test).status == CORRECT
+    assert lesson7.q7.evaluate(model, pd.DataFrame(X_test), pd.Series(y_test)).status == CORRECT
+    assert lesson7.q7.evaluate(model, X_test, np.eye(10)[y_test]).status == CORRECT  # one-hot labels
+    assert_incorrect(lesson7.q7.evaluate(MLPClassifier, X_test, y_test), "the class MLPClassifier itself")
+    assert_incorrect(lesson7.q7.evaluate(model, X_test), "q7.check(model, X_test, y_test)")
+    assert_incorrect(lesson7.q7.evaluate(model, y_test, X_test), "64 pixels")

@@ -346,6 +346,78 @@ q3 = Question(
 # ---------------------------------------------------------------------------------------------
 
 
+#: min_delta values a learner may give EarlyStopping (the check tries each when it replays the rule).
+_MIN_DELTAS = (0.0, 1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 0.01, 0.02, 0.05, 0.1)
+
+
+def _stops_at_end(values: list[float], mode: str, min_delta: float, start: int) -> bool:
+    """Would Keras' EarlyStopping rule, watching ``values`` in ``mode``, stop at the last epoch and not before?
+
+    Replays keras.callbacks.EarlyStopping epoch by epoch, for some patience: it stops at the first epoch
+    (after the first) whose count of epochs since the last improvement reaches the patience. So a
+    patience exists that stops exactly at the last epoch when that epoch is no improvement and its count
+    is larger than the count of every earlier epoch at which the rule could have stopped.
+    """
+    best, wait, earlier = None, 0, -1
+    last = len(values) - 1
+    for epoch, value in enumerate(values):
+        if epoch < start:
+            continue
+        if not math.isfinite(value):
+            return False
+        wait += 1
+        # Keras compares in float32 (ops.less / ops.greater on Python floats).
+        better = best is None or (
+            np.float32(value + min_delta) < np.float32(best)
+            if mode == "min"
+            else np.float32(value - min_delta) > np.float32(best)
+        )
+        if better:
+            best, wait = value, 0
+            if epoch == last:
+                return False
+            continue
+        if epoch == last:
+            return wait > earlier  # a patience between the two stops here and not before
+        if epoch > 0:
+            earlier = max(earlier, wait)
+    return False
+
+
+def _stopped_by(data: dict[str, list[float]], key: str, mode: str, min_deltas: tuple[float, ...] = (0.0,)) -> bool:
+    """Is the length of this history explained by early stopping on ``key`` in ``mode`` (from the first epoch)?"""
+    values = data.get(key)
+    if not values or len(values) < 2:
+        return False
+    return any(_stops_at_end(values, mode, delta, 0) for delta in min_deltas)
+
+
+def _wrong_monitor(data: dict[str, list[float]]) -> str | None:
+    """The metric early stopping watched, when the history shows it was not the validation loss.
+
+    The validation loss explains the history when Keras' rule with the default min_delta=0 stops
+    exactly where training stopped; or, with some min_delta, when the last epoch did not lower the
+    validation loss at all. Only then a rule on another metric with default settings that explains
+    it is named. Anything else (a baseline, start_from_epoch, another callback) gets the benefit
+    of the doubt.
+    """
+    if _stopped_by(data, "val_loss", "min"):
+        return None
+    losses = data.get("val_loss") or []
+    new_low = len(losses) >= 2 and losses[-1] < min(losses[:-1])
+    if not new_low and _stopped_by(data, "val_loss", "min", _MIN_DELTAS):
+        return None
+    for key in ("val_accuracy", "val_acc"):
+        if _stopped_by(data, key, "max"):
+            return f"the validation accuracy ({key}) stopped rising"
+    if _stopped_by(data, "val_loss", "max"):
+        return "the validation loss stopped rising (mode='max' watches for its largest value)"
+    for key, mode, what in (("loss", "min", "training loss"), ("accuracy", "max", "training accuracy")):
+        if _stopped_by(data, key, mode):
+            return f"the {what} ({key}) stopped improving"
+    return None
+
+
 def _check_q4(history: Any, model: Any) -> str:
     data = expect_history(history, "history")
     model = expect_keras_model(model, what="model")
@@ -370,6 +442,12 @@ def _check_q4(history: Any, model: Any) -> str:
             f"Training ran all {allowed} epochs it was allowed, so early stopping never stopped it. Pass "
             'callbacks=[keras.callbacks.EarlyStopping(monitor="val_loss", patience=3, restore_best_weights=True)] '
             "and allow more epochs (e.g. epochs=50)."
+        )
+    watched = _wrong_monitor(data)
+    if watched is not None:
+        raise Wrong(
+            f"Training stopped when {watched}, not when the validation loss stopped falling: the question asks "
+            'for EarlyStopping(monitor="val_loss", patience=...), which watches the validation loss.'
         )
     _, _, x_test, y_test = _fashion()
     accuracy = _accuracy(_model_probabilities(model, x_test), y_test)
@@ -407,6 +485,11 @@ def _label(text: Any) -> str:
 
 def _check_q5(findings: Any, model: Any) -> str:
     frame = _frame(findings, "Your findings table")
+    for column in frame.columns:  # the model names in a column of their own instead of the index
+        names = {_label(value) for value in frame[column].tolist() if isinstance(value, str)}
+        if set(FINDINGS_ROWS) <= names:
+            frame = frame.set_index(column)
+            break
     frame = frame.rename(index=_label, columns=_label)
     missing_rows = [row for row in FINDINGS_ROWS if row not in frame.index]
     missing_columns = [column for column in FINDINGS_COLUMNS if column not in frame.columns]
@@ -607,6 +690,8 @@ def _check_curve(accuracy_coverage: Callable[..., Any]) -> None:
             "accuracy_coverage still returns the ... placeholder: fill in its body and run the cell again."
         )
     frame = _frame(result, "What accuracy_coverage returned")
+    if _label(frame.index.name or "") == "threshold":  # the thresholds as the index: a column all the same
+        frame = frame.reset_index()
     frame = frame.rename(columns=_label)
     missing = [column for column in ("threshold", "coverage", "accuracy") if column not in frame.columns]
     if missing:
@@ -702,10 +787,19 @@ def _scales_inside(model: Any) -> bool:
 def _check_q7(model: Any, X_test: Any, y_test: Any) -> str:
     if model is None:
         raise Wrong("Your digits model is None. Train a Keras or scikit-learn model and pass it.")
+    if isinstance(model, type):
+        raise Wrong(
+            f"Your digits model is the class {model.__name__} itself: create one, train it "
+            f"(e.g. {model.__name__}(...).fit(X_train, y_train)) and pass the trained model."
+        )
     X = expect_array(X_test, "X_test")
     if X.ndim not in (2, 3) or X.shape[-1] not in (8, 64):
         raise Wrong(f"X_test should hold one digit per row, 64 pixels (or 8x8); it has shape {X.shape}.")
-    y = expect_array(y_test, "y_test", ndim=1)
+    y = expect_array(y_test, "y_test")
+    if y.ndim == 2 and y.shape[1] == N_CLASSES and np.isin(y, (0, 1)).all() and np.all(y.sum(axis=1) == 1):
+        y = y.argmax(axis=1)  # one-hot rows (to_categorical) name the same digits
+    if y.ndim != 1:
+        raise Wrong(f"y_test should hold one digit 0-9 per test image, a 1-D array, but it has shape {y.shape}.")
     if len(y) != len(X):
         raise Wrong(f"X_test has {len(X)} images but y_test has {len(y)} labels: they must describe the same images.")
     if not np.all(np.isin(y, np.arange(N_CLASSES))):
