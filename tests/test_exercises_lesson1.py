@@ -207,6 +207,9 @@ def test_q2_other_correct_answers():
     assert_correct(q2.evaluate(lambda x, w, b: expit(np.dot(x, w) + b)))
     assert_correct(q2.evaluate(lambda x, w, b: 0.5 * (1 + np.tanh((x @ w + b) / 2))))
     assert_correct(q2.evaluate(lambda x, w, b: np.exp(x @ w + b) / (1 + np.exp(x @ w + b))))
+    # one output per image as a column, and one image given as a row of a batch of one
+    assert_correct(q2.evaluate(lambda x, w, b: 1 / (1 + np.exp(-(x @ w.reshape(-1, 1) + b)))))
+    assert_correct(q2.evaluate(lambda x, w, b: 1 / (1 + np.exp(-(np.atleast_2d(x) @ w + b)))))
     # float32 arithmetic is close enough
     assert_correct(q2.evaluate(lambda x, w, b: 1 / (1 + np.exp(-(np.float32(x) @ np.float32(w) + b)))))
 

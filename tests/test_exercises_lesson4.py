@@ -543,6 +543,9 @@ def test_q2_more_wrong_answers(penalised):
     accuracy = model.evaluate(X_test, y_test, verbose=0)[1]
     assert_wrong(q2.evaluate(model, accuracy), "test accuracy")
     assert_wrong(q2.evaluate(model, reported + penalty), "second time")
+    assert_wrong(q2.evaluate(model, reported - float(model.losses[0])), "one layer only")
+    assert_correct(q2.evaluate(model, reported - sum(model.losses)))  # a tensor, not a float
+    assert_wrong(q2.evaluate(model, model.evaluate(X_test, y_test, verbose=0, return_dict=True)), "a number")
     p = model.predict(X_test, verbose=0)  # shape (n, 1) against labels of shape (n,)
     table = -np.mean(y_test * np.log(p) + (1 - y_test) * np.log(1 - p))
     assert_wrong(q2.evaluate(model, table), "(n, n)", "ravel")

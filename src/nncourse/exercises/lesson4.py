@@ -278,6 +278,14 @@ def _check_q2(penalised_net: Any, test_cross_entropy: Any) -> str:
         )
     if penalty > 0 and np.isclose(value, penalty, rtol=2e-3, atol=2e-4):
         raise Wrong(f"{value:.4f} is the penalty itself; the question asks for what is left without it.")
+    layer_penalties = [float(np.asarray(loss)) for loss in model.losses]
+    if len(layer_penalties) > 1 and any(
+        np.isclose(value, truth + penalty - part, rtol=2e-3, atol=2e-4) for part in layer_penalties
+    ):
+        raise Wrong(
+            "You took away the penalty of one layer only; model.losses holds one penalty per penalised layer: "
+            "subtract their sum, sum(model.losses)."
+        )
     if penalty > 0 and np.isclose(value, truth + 2 * penalty, rtol=2e-3, atol=2e-4):
         raise Wrong(f"{value:.4f} adds the penalty a second time; subtract sum(model.losses) from the reported loss.")
     if np.isclose(value, on_train, rtol=2e-3, atol=2e-4):
