@@ -50,8 +50,19 @@ def test_q1_reference_and_other_correct_answers():
 
         return np.expand_dims(tf.image.resize(photo, (224, 224)).numpy() / 127.5 - 1.0, 0)
 
-    assert_correct(q1.evaluate(centre_crop))
-    assert_correct(q1.evaluate(by_hand))
+    def with_pil(photo):  # Pillow's resize, then the model's preprocessing on a uint8 batch
+        from PIL import Image
+
+        return preprocess_input(np.asarray(Image.fromarray(photo).resize((224, 224)))[None])
+
+    def with_keras_layer(photo):  # a Resizing layer on a batch, and a plain list returned
+        return preprocess_input(np.array(layers.Resizing(224, 224)(photo[None].astype("float32")))).tolist()
+
+    def other_network_same_scaling(photo):  # MobileNetV2's preprocessing maps 0-255 to -1..1 too
+        return keras.applications.mobilenet_v2.preprocess_input(resize(photo).copy()[None])
+
+    for function in (centre_crop, by_hand, with_pil, with_keras_layer, other_network_same_scaling):
+        assert_correct(q1.evaluate(function))
 
 
 def test_q1_plausible_mistakes():
@@ -61,13 +72,26 @@ def test_q1_plausible_mistakes():
     assert_wrong(q1.evaluate(lambda p: preprocess_input(resize(p, 96)[None])), "224x224")
     assert_wrong(q1.evaluate(lambda p: preprocess_input(resize(p)[None])[..., ::-1]), "swapped")
     assert_wrong(q1.evaluate(lambda p: preprocess_input(resize(p)[None]).transpose(0, 2, 1, 3)), "transposed")
-    assert_wrong(q1.evaluate(lambda p: preprocess_input(preprocess_input(resize(p)[None]))), "preprocessed twice")
+    assert_wrong(q1.evaluate(lambda p: preprocess_input(preprocess_input(resize(p)[None]))), "preprocess_input itself")
+    assert_wrong(q1.evaluate(lambda p: preprocess_input(p[:224, :224][None].astype("float32"))), "corner")
+    assert_wrong(q1.evaluate(lambda p: preprocess_input(resize(p)[None] / 255)), "already scaled")
+    assert_wrong(q1.evaluate(lambda p: resize(p)[None] / 255 - 0.5), "scaled differently")
+    caffe = keras.applications.resnet50.preprocess_input
+    assert_wrong(q1.evaluate(lambda p: caffe(resize(p).copy()[None])), "another network's preprocessing")
+    in_place = keras.applications.mobilenet_v2.preprocess_input
+    assert_wrong(
+        q1.evaluate(lambda p: in_place(np.asarray(keras.ops.image.resize(p.astype("float32"), (224, 224)))[None])),
+        "np.array",
+    )
 
 
 def test_q1_bad_input():
     assert_wrong(q1.evaluate(None), "function")
     assert_wrong(q1.evaluate(lambda p: None), "None")
     assert_wrong(q1.evaluate(lambda p: p["pixels"]), "failed with")
+    assert_wrong(q1.evaluate(lambda p, size: p), "def prepare(photo)")
+    assert_wrong(q1.evaluate(lambda p: preprocess_input(resize(p)[None]) * np.nan), "NaN", "your computation")
+    assert_wrong(q1.evaluate(lambda p: preprocess_input(resize(p)[None]).transpose(0, 3, 1, 2)), "(1, 224, 224, 3)")
     assert q1.evaluate(...).status == NOT_ATTEMPTED
     assert q1.evaluate(lambda p: ...).status == NOT_ATTEMPTED
 
@@ -99,7 +123,19 @@ def test_q2_reference_and_other_correct_answers():
         x = layers.Dropout(0.3)(x)
         return keras.Model(inputs, layers.Dense(n_classes, activation="softmax")(x))
 
-    assert_correct(q2.evaluate(with_hidden_layer))
+    def from_base_output(base, n_classes):  # the base's own graph, softmax as a layer of its own
+        base.trainable = False
+        logits = layers.Dense(n_classes)(base.output)
+        return keras.Model(base.input, layers.Softmax()(logits))
+
+    def frozen_after_building(base, n_classes):
+        model = keras.Sequential([keras.Input(shape=base.input_shape[1:]), base, layers.Dense(n_classes)])
+        model = keras.Sequential([model, layers.Activation("softmax")])
+        base.trainable = False
+        return model
+
+    for function in (with_hidden_layer, from_base_output, frozen_after_building):
+        assert_correct(q2.evaluate(function))
 
 
 def test_q2_plausible_mistakes():
@@ -131,7 +167,20 @@ def test_q2_plausible_mistakes():
 def test_q2_bad_input():
     assert_wrong(q2.evaluate(lambda b, n: None), "None")
     assert_wrong(q2.evaluate(lambda b, n: "model"), "Keras model")
-    assert_wrong(q2.evaluate(lambda b: b), "failed with")
+    assert_wrong(q2.evaluate(lambda b: b), "def add_head(base, n_classes)")
+
+    def fixed_size(base, n_classes):
+        base.trainable = False
+        inputs = keras.Input(shape=(224, 224, 3))
+        return keras.Model(inputs, layers.Dense(n_classes, activation="softmax")(base(inputs)))
+
+    def returns_compile(base, n_classes):
+        base.trainable = False
+        model = keras.Sequential([base, layers.Dense(n_classes, activation="softmax")])
+        return model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+
+    assert_wrong(q2.evaluate(fixed_size), "base.input_shape[1:]")
+    assert_wrong(q2.evaluate(returns_compile), "return model")
     assert q2.evaluate(lambda b, n: ...).status == NOT_ATTEMPTED
 
 
@@ -173,6 +222,14 @@ def test_q3_reference_and_other_correct_answers(fake_features):
     ns = reference(q3, data=lesson6.shoe_features(), **namespace())
     assert_correct(q3.evaluate(ns["head"]))
     assert_correct(q3.evaluate(trained_head(fake_features, hidden=True)))
+    # One-hot labels with categorical cross-entropy, trained with the functional API.
+    set_seed(0)
+    inputs = keras.Input(shape=(1280,))
+    head = keras.Model(inputs, layers.Dense(5, activation="softmax")(layers.Dropout(0.2)(inputs)))
+    head.compile(optimizer="adam", loss="categorical_crossentropy")
+    one_hot = keras.utils.to_categorical(fake_features.train_labels, 5)
+    head.fit(fake_features.train_features, one_hot, epochs=60, verbose=0)
+    assert_correct(q3.evaluate(head))
 
 
 def test_q3_plausible_mistakes(fake_features):
@@ -192,6 +249,7 @@ def test_q3_bad_input(fake_features):
     images_model.fit(np.zeros((2, 96, 96, 3)), np.zeros((2, 5)), verbose=0)
     assert_wrong(q3.evaluate(images_model), "cached features")
     assert_wrong(q3.evaluate(keras.callbacks.History()), "History")
+    assert_wrong(q3.evaluate(trained_head), "head = train_head(")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -235,11 +293,21 @@ def test_q4_plausible_mistakes():
                 layer.trainable = False
 
     assert_wrong(q4.evaluate(everything), "conv0")
+    assert_wrong(q4.evaluate(lambda b, n: unfreeze(b, n, offset=1)), "should not be")  # one layer too many
+    assert_wrong(q4.evaluate(lambda b, n: unfreeze(b, n, offset=-1)), "should be trainable")  # one too few
+
+    def switched_on_last(base, n):  # the base comes in frozen: base.trainable = True after the loop undoes it
+        unfreeze(base, n, set_base=False)
+        base.trainable = True
+
+    assert_wrong(q4.evaluate(switched_on_last), "norm")
 
 
 def test_q4_bad_input():
     assert_wrong(q4.evaluate("unfreeze"), "function")
-    assert_wrong(q4.evaluate(lambda b: None), "failed with")
+    assert_wrong(q4.evaluate(lambda b: None), "def unfreeze(base, n_layers)")
+    assert_wrong(q4.evaluate(lambda b, n: b.layers["conv0"]), "failed with")
+    assert q4.evaluate(lambda b, n: ...).status == NOT_ATTEMPTED
     assert q4.evaluate(...).status == NOT_ATTEMPTED
 
 
@@ -259,3 +327,7 @@ def test_q5():
     assert_wrong(q5.evaluate([1, 0, 0, 1]), "True or False")
     assert_wrong(q5.evaluate("TFFT"), "list")
     assert_wrong(q5.evaluate(None), "list")
+    assert_wrong(q5.evaluate(["True", "False", "False", "True"]), "without quotes")
+    assert_wrong(q5.evaluate([[True, False, False, True]]), "4 situations")
+    assert_wrong(q5.evaluate([True, False, False, True], [True]), "q5.check(cache_valid)")
+    assert q5.evaluate(...).status == NOT_ATTEMPTED

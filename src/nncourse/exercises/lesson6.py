@@ -18,7 +18,7 @@ import numpy as np
 
 from nncourse.errors import describe
 from nncourse.exercises.core import Question, Wrong, expect_array, expect_keras_model
-from nncourse.exercises.tools import call_learner, model_outputs
+from nncourse.exercises.tools import call_learner, is_keras_model, model_outputs
 
 __all__ = [
     "q1",
@@ -149,7 +149,22 @@ def _check_q1(prepare: Any) -> str:
     size = IMAGE_SIZE
     for index, photo in enumerate(_photos()):
         name = ("china.jpg", "flower.jpg")[index] if index < 2 else f"photo {index}"
-        batch = call_learner(prepare, photo.copy(), name="prepare", shown=f"the photo {name} of shape {photo.shape}")
+        try:
+            batch = call_learner(
+                prepare,
+                photo.copy(),
+                name="prepare",
+                shown=f"the photo {name} of shape {photo.shape}",
+                call="prepare(photo)",
+            )
+        except Wrong as reason:
+            if "read-only" in str(reason):
+                raise Wrong(
+                    "prepare failed with ValueError: output array is read-only. np.asarray of a tensor is read-only, "
+                    "and a preprocess_input that works in place cannot change it: take a copy with np.array(...), or "
+                    "use preprocess_input from nncourse.imagenet."
+                ) from None
+            raise
         batch = expect_array(batch, f"prepare({name})")
         if batch.shape == (size, size, 3):
             raise Wrong(
@@ -165,6 +180,12 @@ def _check_q1(prepare: Any) -> str:
                 f"prepare returns a photo of {batch.shape[1]}x{batch.shape[2]} pixels; EfficientNet-Lite0 takes "
                 f"{size}x{size}. Resize it, e.g. with keras.ops.image.resize(photo, ({size}, {size})) or load_image."
             )
+        if batch.max() > 2 and batch.min() < -2:
+            raise Wrong(
+                f"The values run from {batch.min():.0f} to {batch.max():.0f}: that is another network's preprocessing "
+                "(ResNet's or VGG's subtract a mean per channel). Use preprocess_input from nncourse.imagenet, "
+                "which maps 0-255 to -1..1 as EfficientNet-Lite0 expects."
+            )
         if batch.max() > 2:
             raise Wrong(
                 f"The values go up to {batch.max():.0f}: that is the raw 0-255 photo. Apply the model's own "
@@ -175,14 +196,29 @@ def _check_q1(prepare: Any) -> str:
                 "The values lie between 0 and 1: dividing by 255 is not this model's preprocessing. Use "
                 "preprocess_input from nncourse.imagenet, which maps 0-255 to about -1 to 1."
             )
-        gaps = [float(np.mean(np.abs(batch - reference))) for reference in _reference_batches(photo)]
+        references = _reference_batches(photo)
+        gaps = [float(np.mean(np.abs(batch - reference))) for reference in references]
         if min(gaps) > 0.08:
+            if batch.max() - batch.min() < 0.05:
+                raise Wrong(
+                    f"All values lie between {batch.min():.3f} and {batch.max():.3f}: what reached preprocess_input was "
+                    "already scaled, to 0-1 (skimage's resize does that unless preserve_range=True) or by "
+                    "preprocess_input itself (preprocessed twice). It expects the photo's values, 0-255."
+                )
+            for reference in references:
+                slope, intercept = np.polyfit(reference.ravel(), batch.ravel(), 1)
+                if np.mean(np.abs(batch - (slope * reference + intercept))) < 0.04:
+                    raise Wrong(
+                        "The pixels are the photo's, resized, but scaled differently from the model's own "
+                        "preprocessing: pass the 0-255 values to preprocess_input from nncourse.imagenet instead "
+                        "of scaling them yourself."
+                    )
             flipped = [float(np.mean(np.abs(batch[..., ::-1] - reference))) for reference in _reference_batches(photo)]
             if min(flipped) <= 0.08:
                 raise Wrong("The red and blue channels are swapped: keep the photo's RGB order.")
             raise Wrong(
-                f"The shape and value range are right, but the pixels of prepare({name}) are not the photo's, "
-                "resized: did the photo get rotated, transposed, or preprocessed twice?"
+                f"The shape and value range are right, but the pixels of prepare({name}) are not the whole photo, "
+                "resized: did it get cropped to a corner, rotated, transposed, or preprocessed twice?"
             )
     return "Loaded, resized, batched and preprocessed: ready for the network."
 
@@ -223,7 +259,19 @@ def _check_q2(add_head: Any) -> str:
     base = _tiny_base()
     base_ids = {id(variable) for variable in base.weights}
     n_classes = 4
-    model = call_learner(add_head, base, n_classes, name="add_head", shown="a base and n_classes=4")
+    try:
+        model = call_learner(
+            add_head, base, n_classes, name="add_head", shown="a base and n_classes=4", call="add_head(base, n_classes)"
+        )
+    except Wrong as reason:
+        if "incompatible with the layer" in str(reason) or "expected shape" in str(reason):
+            raise Wrong(
+                f"add_head builds its model for images of another size than the base takes ({base.input_shape[1:]} "
+                "in the check): take the input shape from the base, keras.Input(shape=base.input_shape[1:])."
+            ) from None
+        raise
+    if model is None:
+        raise Wrong("add_head returned None: end it with return model (compile() and fit() return no model).")
     model = expect_keras_model(model, trained=False, what="The model add_head returns")
     if model is base:
         raise Wrong("add_head returns the base itself: build a new model with the base inside and a new head on top.")
@@ -265,6 +313,8 @@ q2 = Question(
 
 
 def _check_q3(head: Any) -> str:
+    if callable(head) and not is_keras_model(head):
+        raise Wrong("That is a function: pass the model it returns, head = train_head(train_features, train_labels).")
     data = _shoe_features()
     head = expect_keras_model(head, trained=True, what="head")
     n_features = data.train_features.shape[1]
@@ -326,9 +376,17 @@ def _stack_base() -> Any:
 def _check_q4(unfreeze: Any) -> str:
     import keras
 
-    for n_layers in (7, 4):
+    # 7: the top two blocks; 6 and 4 end next to a convolution, so one layer too many or too few shows.
+    for n_layers in (7, 6, 4):
         base = _stack_base()
-        call_learner(unfreeze, base, n_layers, name="unfreeze", shown=f"a frozen base, n_layers={n_layers}")
+        call_learner(
+            unfreeze,
+            base,
+            n_layers,
+            name="unfreeze",
+            shown=f"a frozen base, n_layers={n_layers}",
+            call="unfreeze(base, n_layers)",
+        )
         layers_ = base.layers
         first = len(layers_) - n_layers
         expected = {
@@ -389,6 +447,8 @@ def _check_q5(cache_valid: Any) -> str:
             f"There are {len(CACHE_SITUATIONS)} situations, but cache_valid has {len(answers)} values: give one True/False per situation."
         )
     for index, answer in enumerate(answers):
+        if isinstance(answer, str) and answer.strip().lower() in ("true", "false", "yes", "no"):
+            raise Wrong(f"Value {index + 1} of cache_valid is the text {answer!r}: write True or False without quotes.")
         if not isinstance(answer, (bool, np.bool_)):
             raise Wrong(f"Value {index + 1} of cache_valid is {describe(answer)}; each value should be True or False.")
     wrong = [index for index, (answer, right) in enumerate(zip(answers, _CACHE_ANSWERS)) if bool(answer) != right]
