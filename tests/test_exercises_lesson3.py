@@ -588,3 +588,51 @@ def test_q6_a_file_that_is_not_a_model(reference_regression, folder):
         file.write("not a model")
     assert_wrong(q6.evaluate(best, history, junk), "cannot load")
     assert_wrong(q6.evaluate(best, history), "q6.check(best_model, regression_history, checkpoint_path)")
+
+
+def test_q2_reference_blanks_from_the_solution_notebook(one_epoch, odd):
+    """The notebook's blanks, built as the notebook's next cell builds them (trained for one epoch here)."""
+    ns = reference(q2)
+    assert (ns["epochs"], ns["batch_size"]) == (50, 10)  # what the unpatched check asks
+    set_seed(0)
+    model = keras.Sequential(
+        [
+            keras.Input(shape=(ns["n_inputs"],)),
+            layers.Dense(ns["first_hidden"], activation=ns["hidden_activation"]),
+            layers.Dense(ns["second_hidden"], activation=ns["hidden_activation"]),
+            layers.Dense(ns["output_units"], activation=ns["output_activation"]),
+        ]
+    )
+    model.compile(optimizer=ns["optimizer"], loss=ns["loss"], metrics=["accuracy"], run_eagerly=True)
+    history = model.fit(
+        odd.X_train, odd.y_train, epochs=1, batch_size=540, validation_data=(odd.X_val, odd.y_val), verbose=0
+    )
+    assert_correct(q2.evaluate(model, history))
+
+
+def test_q5_q6_reference_answers_from_the_solution_notebook_pass(digits, diabetes, folder):
+    ns = reference(
+        q5,
+        keras=keras,
+        layers=layers,
+        set_seed=set_seed,
+        Xd_train=digits.X_train,
+        yd_train=digits.y_train,
+        Xd_val=digits.X_val,
+        yd_val=digits.y_val,
+        Xd_test=digits.X_test,
+    )
+    assert_correct(q5.evaluate(ns["digit_model"], ns["y_pred"]))
+    path = os.path.join(folder, "reference.keras")
+    ns = reference(
+        q6,
+        keras=keras,
+        layers=layers,
+        set_seed=set_seed,
+        checkpoint_path=path,
+        X_train_r=diabetes.X_train,
+        y_train_r=diabetes.y_train,
+        X_val_r=diabetes.X_val,
+        y_val_r=diabetes.y_val,
+    )
+    assert_correct(q6.evaluate(ns["best_model"], ns["regression_history"], path))
