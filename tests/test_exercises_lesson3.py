@@ -636,3 +636,7 @@ def test_q5_q6_reference_answers_from_the_solution_notebook_pass(digits, diabete
         y_val_r=diabetes.y_val,
     )
     assert_correct(q6.evaluate(ns["best_model"], ns["regression_history"], path))
+
+
+def test_q3_what_evaluate_returns_is_not_a_history():
+    assert_wrong(q3.evaluate({"loss": 0.3, "accuracy": 0.9}, 3), "single numbers", "model.fit")

@@ -635,6 +635,7 @@ def test_q5_counting_from_zero_is_wrong(stopped_run):
     assert_wrong(q5.evaluate(history, stopper.stopped_epoch + 1, stopper.best_epoch), "off by one")
     assert_wrong(q5.evaluate(history, 60, stopper.best_epoch + 1), "stopped earlier")
     assert_wrong(q5.evaluate(history, len(history.epoch)), "q5.check(history_es, epochs_run, best_epoch)")
+    assert_wrong(q5.evaluate({"loss": 0.3, "val_loss": 0.4}, 4, 2), "single numbers", "model.fit")
 
 
 def plain_net():

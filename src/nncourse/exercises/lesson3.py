@@ -29,13 +29,19 @@ from nncourse.exercises.core import (
     Wrong,
     expect_array,
     expect_callable,
-    expect_history,
     expect_keras_model,
     expect_number,
     non_finite_message,
     one_line,
 )
-from nncourse.exercises.tools import call_learner, dense_activations, dense_layers, model_outputs, takes_args
+from nncourse.exercises.tools import (
+    call_learner,
+    dense_activations,
+    dense_layers,
+    history_values,
+    model_outputs,
+    takes_args,
+)
 
 __all__ = [
     "q1",
@@ -265,7 +271,7 @@ def _check_q2(even_odd_model: Any, even_odd_history: Any) -> str:
         raise Wrong(
             f'The model was compiled with {type(model.optimizer).__name__}; the question asks for optimizer = "rmsprop".'
         )
-    data = expect_history(history, "even_odd_history")
+    data = history_values(history, "even_odd_history")
     if "val_loss" not in data:
         raise Wrong(
             "even_odd_history has no val_loss: the training ran without validation data. "
@@ -320,7 +326,7 @@ q2 = Question(
 
 def _check_q3(even_odd_history: Any, best_epoch: Any) -> str:
     history = even_odd_history
-    data = expect_history(history, "the history")
+    data = history_values(history, "the history")
     if "val_loss" not in data:
         raise Wrong("This history has no val_loss: pass the History of a fit with validation data.")
     answer = expect_number(best_epoch, "best_epoch")
@@ -567,7 +573,7 @@ def _check_q6(best_model: Any, regression_history: Any, checkpoint_path: Any) ->
         raise Wrong(
             f"{path} is not in a temporary folder. Make the folder with tempfile.mkdtemp(), so no files are left behind."
         )
-    data = expect_history(history, "regression_history")
+    data = history_values(history, "regression_history")
     if "val_loss" not in data:
         raise Wrong("regression_history has no val_loss: train with validation_data=(X_val, y_val).")
     splits = _diabetes()

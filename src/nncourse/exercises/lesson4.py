@@ -27,7 +27,6 @@ from nncourse.exercises.core import (
     Question,
     Wrong,
     expect_callable,
-    expect_history,
     expect_keras_model,
     expect_number,
     one_line,
@@ -36,6 +35,7 @@ from nncourse.exercises.tools import (
     call_learner,
     cross_entropy,
     dense_layers,
+    history_values,
     model_outputs,
     private_copy,
     takes_args,
@@ -476,7 +476,7 @@ q4 = Question(
 
 def _check_q5(history_es: Any, epochs_run: Any, best_epoch: Any) -> str:
     history = history_es
-    data = expect_history(history, "history_es")
+    data = history_values(history, "history_es")
     if "val_loss" not in data:
         raise Wrong(
             "This history has no val_loss: pass history_es, what fit returned when it was trained with "

@@ -31,6 +31,7 @@ __all__ = [
     "cross_entropy",
     "dense_layers",
     "dense_activations",
+    "history_values",
     "private_copy",
     "is_keras_model",
 ]
@@ -234,6 +235,20 @@ def dense_activations(model: Any) -> list[str]:
                 name = next((n for kind, n in standalone.items() if isinstance(following, kind)), name)
         names.append(name)
     return names
+
+
+def history_values(value: Any, what: str = "your history") -> dict[str, list[float]]:
+    """Like :func:`nncourse.exercises.core.expect_history`, and a dict of single numbers (what
+    ``evaluate(..., return_dict=True)`` returns) gets a sentence instead of a TypeError."""
+    from nncourse.exercises.core import expect_history
+
+    data = getattr(value, "history", value)
+    if isinstance(data, dict) and any(np.ndim(item) == 0 for item in data.values()):
+        raise Wrong(
+            f"{what} holds single numbers, not one value per epoch: pass what fit returns "
+            "(history = model.fit(...)), not what evaluate returns."
+        )
+    return expect_history(value, what)
 
 
 def private_copy(arrays: Any) -> Any:
