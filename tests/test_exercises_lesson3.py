@@ -640,3 +640,10 @@ def test_q5_q6_reference_answers_from_the_solution_notebook_pass(digits, diabete
 
 def test_q3_what_evaluate_returns_is_not_a_history():
     assert_wrong(q3.evaluate({"loss": 0.3, "accuracy": 0.9}, 3), "single numbers", "model.fit")
+
+
+def test_q6_a_checkpoint_of_another_epoch(reference_regression, diabetes):
+    best, _, path, _ = reference_regression
+    mse = float(np.mean((best.predict(diabetes.X_val, verbose=0).ravel() - diabetes.y_val) ** 2))
+    fake = {"loss": [1.0, 1.0, 1.0], "val_loss": [mse / 2, mse, mse * 2]}  # e.g. monitor="val_mae" picked epoch 2
+    assert_wrong(q6.evaluate(best, fake, path), "epoch 2", "lowest at epoch 1", 'monitor="val_loss"')

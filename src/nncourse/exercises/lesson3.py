@@ -605,6 +605,13 @@ def _check_q6(best_model: Any, regression_history: Any, checkpoint_path: Any) ->
                 f"best_model is the model of the last epoch, but the validation loss was lowest at epoch "
                 f'{int(val_loss.argmin()) + 1}. Give ModelCheckpoint save_best_only=True and monitor="val_loss".'
             )
+        matching = [epoch for epoch, value in enumerate(val_loss, start=1) if _close(mse, float(value))]
+        if matching:
+            raise Wrong(
+                f"best_model is the model of epoch {matching[0]}, but the validation loss was lowest at epoch "
+                f'{int(val_loss.argmin()) + 1}. Let ModelCheckpoint watch monitor="val_loss" (not a metric such as '
+                '"val_mae") with save_best_only=True.'
+            )
         if np.any([_close(float(np.mean(np.abs(errors))) + penalty, v) for v in val_loss]):
             raise Wrong(
                 'The loss looks like the mean absolute error. The question asks for loss="mse", with "mae" as a metric.'
