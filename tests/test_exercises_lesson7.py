@@ -809,6 +809,7 @@ def test_q7_reference_answer_passes():
     assert_correct(lesson7.q7.evaluate(ns["digits_model"], ns["X_digits_test"], ns["y_digits_test"]))
 
 
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 def test_q7_other_forms_pass_and_a_class_gets_a_sentence(digits_split):
     from sklearn.neural_network import MLPClassifier
 
@@ -820,3 +821,32 @@ def test_q7_other_forms_pass_and_a_class_gets_a_sentence(digits_split):
     assert_incorrect(lesson7.q7.evaluate(MLPClassifier, X_test, y_test), "the class MLPClassifier itself")
     assert_incorrect(lesson7.q7.evaluate(model, X_test), "q7.check(model, X_test, y_test)")
     assert_incorrect(lesson7.q7.evaluate(model, y_test, X_test), "64 pixels")
+
+
+def test_q1_densities_fail_with_a_sentence(small_fashion):
+    pixels = small_fashion[0].ravel()
+    assert_incorrect(lesson7.q1.evaluate(np.histogram(pixels[pixels > 0], bins=51, density=True)), "density=True")
+    counts, edges = np.histogram(pixels[pixels > 0], bins=np.arange(1, 257))  # one bar per grey level
+    assert lesson7.q1.evaluate((counts, edges)).status == CORRECT
+
+
+def test_q2_other_images_of_the_class_than_the_first_n_fail():
+    def last_n(images, labels, class_index, n=100):
+        return show_images(images[labels == class_index][-n:], ncols=10)
+
+    assert_incorrect(lesson7.q2.evaluate(last_n), "not its first")
+
+
+def test_q3_other_encoders_pass_and_a_missing_separator_is_named(frame):
+    import keras
+    from sklearn.preprocessing import OneHotEncoder
+
+    encoder = OneHotEncoder(sparse_output=False, dtype=int)
+    encoded = encoder.fit_transform(frame[["target"]])
+    columns = encoder.get_feature_names_out()
+    assert lesson7.q3.evaluate(pd.concat([frame, pd.DataFrame(encoded, columns=columns)], axis=1)).status == CORRECT
+    rows = keras.utils.to_categorical(frame["target"], 10)
+    table = pd.concat([frame, pd.DataFrame(rows, columns=[f"target_{k}" for k in range(10)])], axis=1)
+    assert lesson7.q3.evaluate(table).status == CORRECT
+    dummies = pd.get_dummies(frame["target"], prefix="target", prefix_sep="", dtype=int)
+    assert_incorrect(lesson7.q3.evaluate(pd.concat([frame, dummies], axis=1)), "prefix_sep")

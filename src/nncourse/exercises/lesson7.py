@@ -131,6 +131,11 @@ def _check_q1(histogram: Any) -> str:
             f"{value_counts[0] / n_pixels:.0%} of them are 0 (background), so the first bar dwarfs all others. "
             "Leave the zeros out, e.g. pixels[pixels > 0]."
         )
+    if not np.allclose(counts, np.round(counts)):
+        raise Wrong(
+            "Your counts are not whole numbers: with density=True np.histogram returns densities. Leave density out, "
+            "so that each bar counts pixels."
+        )
     if not math.isclose(total, n_nonzero, rel_tol=1e-9):
         where = "fewer" if total < n_nonzero else "more"
         raise Wrong(
@@ -247,6 +252,12 @@ def _check_q2(class_grid: Any) -> str:
                 )
             if len(set(found)) != len(found):
                 raise Wrong("Some images appear twice in the figure: show each image of the class once.")
+            first = set(np.flatnonzero(labels == class_index)[:n].tolist())
+            if set(found) != first:
+                raise Wrong(
+                    f"The figure shows {n} images of class {class_index}, but not its first {n}: take them in order, "
+                    "images[labels == class_index][:n]."
+                )
         finally:
             for number in set(plt.get_fignums()) - before:
                 plt.close(number)
@@ -280,6 +291,11 @@ def _check_q3(frame: Any) -> str:
             raise Wrong(
                 "Your columns are named 0 .. 9; name them target_0 .. target_9, e.g. "
                 'pd.get_dummies(df["target"], prefix="target").'
+            )
+        if all(f"target{k}" in names for k in range(N_CLASSES)):
+            raise Wrong(
+                "Your columns are named target0 .. target9; name them target_0 .. target_9 (get_dummies' "
+                "default prefix_sep='_' does that)."
             )
         if "target_10" in names:
             raise Wrong(
