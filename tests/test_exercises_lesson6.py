@@ -250,6 +250,10 @@ def test_q3_bad_input(fake_features):
     assert_wrong(q3.evaluate(images_model), "cached features")
     assert_wrong(q3.evaluate(keras.callbacks.History()), "History")
     assert_wrong(q3.evaluate(trained_head), "head = train_head(")
+    from sklearn.linear_model import LogisticRegression
+
+    data = lesson6.shoe_features()
+    assert_wrong(q3.evaluate(LogisticRegression().fit(data.train_features, data.train_labels)), "Keras model")
 
 
 # ---------------------------------------------------------------------------------------------

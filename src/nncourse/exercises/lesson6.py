@@ -315,6 +315,11 @@ q2 = Question(
 def _check_q3(head: Any) -> str:
     if callable(head) and not is_keras_model(head):
         raise Wrong("That is a function: pass the model it returns, head = train_head(train_features, train_labels).")
+    if hasattr(head, "predict_proba") and not is_keras_model(head):
+        raise Wrong(
+            f"head is a scikit-learn {type(head).__name__}; this question asks for a Keras model: "
+            "keras.Sequential([keras.Input(shape=(1280,)), layers.Dense(5, activation='softmax')]), trained with fit."
+        )
     data = _shoe_features()
     head = expect_keras_model(head, trained=True, what="head")
     n_features = data.train_features.shape[1]
@@ -334,7 +339,7 @@ def _check_q3(head: Any) -> str:
     accuracy = float(np.mean(outputs.argmax(axis=1) == data.test_labels))
     if accuracy < MIN_HEAD_ACCURACY:
         raise Wrong(
-            f"head classes {accuracy:.0%} of the held-out features right; aim for at least {MIN_HEAD_ACCURACY:.0%}. "
+            f"head classifies {accuracy:.0%} of the held-out images right; aim for at least {MIN_HEAD_ACCURACY:.0%}. "
             "Train longer (e.g. 100 epochs: there are only 50 examples), or check that you trained on "
             "train_features and train_labels."
         )
