@@ -28,7 +28,7 @@ from nncourse.exercises.core import (
     expect_keras_model,
     one_line,
 )
-from nncourse.exercises.tools import cross_entropy as _shared_cross_entropy
+from nncourse.exercises.tools import cross_entropy as _cross_entropy
 from nncourse.exercises.tools import model_outputs
 
 __all__ = ["q1", "q2", "q3", "q4", "q5", "q6", "q7", "MIN_TEST_ACCURACY", "MIN_DIGITS_ACCURACY"]
@@ -74,9 +74,6 @@ def _model_probabilities(model: Any, images: np.ndarray) -> np.ndarray:
 
 def _accuracy(probabilities: np.ndarray, labels: np.ndarray) -> float:
     return float((probabilities.argmax(axis=1) == labels).mean())
-
-
-_cross_entropy = _shared_cross_entropy
 
 
 def _frame(value: Any, what: str) -> Any:
@@ -528,7 +525,8 @@ def _check_q5(findings: Any, model: Any) -> str:
     model = expect_keras_model(model, what="Your dropout model")
     x_train, y_train, x_test, y_test = _fashion()
     batch = x_test[:64]
-    first, second = (_model_training_outputs(model, batch) for _ in range(2))
+    scaled = batch.astype("float32") / 255.0
+    first, second = (model_outputs(model, scaled, what="Your dropout model", training=True) for _ in range(2))
     if np.allclose(first, second):
         raise Wrong(
             "Your model gives the same outputs twice in training mode, so it has no dropout: add "
@@ -582,16 +580,6 @@ def _check_q5(findings: Any, model: Any) -> str:
         f"The gap between train and test accuracy shrank from {gap_without:.3f} to {gap_with:.3f}, "
         f"with a test accuracy of {test_accuracy:.3f}."
     )
-
-
-def _model_training_outputs(model: Any, images: np.ndarray) -> np.ndarray:
-    """The model's outputs in training mode (dropout active), on images scaled like the lab's."""
-    scaled = images.astype("float32") / 255.0
-    expected_input = getattr(model, "input_shape", None)
-    if expected_input is not None and not isinstance(expected_input, list) and None not in tuple(expected_input[1:]):
-        scaled = scaled.reshape((len(scaled),) + tuple(expected_input[1:]))
-    outputs = model(scaled, training=True)
-    return np.asarray(outputs.numpy() if hasattr(outputs, "numpy") else outputs)
 
 
 q5 = Question(

@@ -118,9 +118,9 @@ def is_keras_model(value: Any) -> bool:
 
 
 def model_outputs(
-    model: Any, X: np.ndarray, what: str = "your model", hint: str = "", reshape: bool = True
+    model: Any, X: np.ndarray, what: str = "your model", hint: str = "", reshape: bool = True, training: bool = False
 ) -> np.ndarray:
-    """``model``'s outputs on ``X`` as a float array, at inference.
+    """``model``'s outputs on ``X`` as a float array, at inference (or as in training, dropout on, with ``training``).
 
     When the model's input shape holds as many numbers per example as ``X`` does (a flat row for
     an image model, or the reverse), ``X`` is reshaped (unless ``reshape=False``: the learner's
@@ -154,7 +154,7 @@ def model_outputs(
 
     try:
         # Calling the model (not predict) runs eagerly: no tf.function is traced per model checked.
-        outputs = model(keras.ops.convert_to_tensor(X.astype("float32")), training=False)
+        outputs = model(keras.ops.convert_to_tensor(X.astype("float32")), training=training)
         result = np.asarray(keras.ops.convert_to_numpy(outputs), dtype=float)
     except Exception as error:  # noqa: BLE001
         raise Wrong(f"Running {what} on inputs of shape {X.shape} failed with {one_line(error)}") from None
