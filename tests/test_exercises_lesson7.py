@@ -301,6 +301,8 @@ def test_q4_bad_input_is_explained(early_stopped):
     assert_incorrect(lesson7.q4.evaluate(history, None), "None")
     assert_incorrect(lesson7.q4.evaluate(history, history), "History that fit() returns")
     assert_incorrect(lesson7.q4.evaluate(history, build()), "untrained")
+    assert_incorrect(lesson7.q4.evaluate(model, history), "q4.check(history, model)")
+    assert_incorrect(lesson7.q4.evaluate([history], model), "History")
 
 
 def measure(model, scaled):
@@ -405,6 +407,7 @@ def test_q5_bad_input_is_explained(dropout_study):
     assert_incorrect(lesson7.q5.evaluate(findings.to_dict(), models["with dropout"]), "DataFrame")
     assert_incorrect(lesson7.q5.evaluate(findings, None), "None")
     assert_incorrect(lesson7.q5.evaluate(findings, build(dropout=0.5)), "untrained")
+    assert_incorrect(lesson7.q5.evaluate(models["with dropout"], findings), "q5.check(findings, model)")
 
 
 # --- Question 6 --------------------------------------------------------------------------------

@@ -29,7 +29,7 @@ from nncourse.exercises.core import (
     one_line,
 )
 from nncourse.exercises.tools import cross_entropy as _cross_entropy
-from nncourse.exercises.tools import model_outputs
+from nncourse.exercises.tools import is_keras_model, model_outputs
 
 __all__ = ["q1", "q2", "q3", "q4", "q5", "q6", "q7", "MIN_TEST_ACCURACY", "MIN_DIGITS_ACCURACY"]
 
@@ -432,6 +432,10 @@ def _wrong_monitor(data: dict[str, list[float]]) -> str | None:
 
 
 def _check_q4(history: Any, model: Any) -> str:
+    if is_keras_model(history):
+        raise Wrong(
+            "The first answer is a model: pass the History first and the model second, q4.check(history, model)."
+        )
     data = expect_history(history, "history")
     model = expect_keras_model(model, what="model")
     params = getattr(history, "params", None)
@@ -497,6 +501,10 @@ def _label(text: Any) -> str:
 
 
 def _check_q5(findings: Any, model: Any) -> str:
+    if is_keras_model(findings):
+        raise Wrong(
+            "The first answer is a model: pass the table first and the model second, q5.check(findings, model)."
+        )
     frame = _frame(findings, "Your findings table")
     for column in frame.columns:  # the model names in a column of their own instead of the index
         names = {_label(value) for value in frame[column].tolist() if isinstance(value, str)}
