@@ -339,4 +339,18 @@ def test_q5_bad_input():
     flat = keras.Sequential([keras.Input(shape=(784,)), layers.Dense(10, activation="softmax")])
     assert_wrong(q5.evaluate(flat), "keras.Input(shape=(28, 28, 1))")
     assert_wrong(q5.evaluate(cnn(), cnn()), "q5.check(model)")
+
+    class Subclassed(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.stack = cnn().layers
+
+        def call(self, x):
+            for layer in self.stack:
+                x = layer(x)
+            return x
+
+    subclassed = Subclassed()
+    subclassed(np.zeros((1, 28, 28, 1)))
+    assert_wrong(q5.evaluate(subclassed), "not as a subclass")
     assert q5.evaluate(...).status == NOT_ATTEMPTED

@@ -496,7 +496,13 @@ def _check_cnn(model: Any) -> str:
             "That is a function, not a model: pass the model it builds, model = build_cnn(), then q5.check(model)."
         )
     model = expect_keras_model(model, trained=False, what="build_cnn()")
-    inputs = model.input_shape
+    try:
+        inputs = model.input_shape
+    except (AttributeError, ValueError):
+        raise Wrong(
+            "The check cannot see this model's input shape: build it with keras.Sequential([keras.Input(shape=(28, 28, "
+            "1)), ...]) or the functional API, as the lesson does, not as a subclass of keras.Model."
+        ) from None
     if isinstance(inputs, list) or tuple(inputs[1:]) != (28, 28, 1):
         raise Wrong(
             f"The model takes inputs of shape {inputs}; start it with keras.Input(shape=(28, 28, 1)), "
