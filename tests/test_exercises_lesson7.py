@@ -853,3 +853,18 @@ def test_q3_other_encoders_pass_and_a_missing_separator_is_named(frame):
     assert lesson7.q3.evaluate(table).status == CORRECT
     dummies = pd.get_dummies(frame["target"], prefix="target", prefix_sep="", dtype=int)
     assert_incorrect(lesson7.q3.evaluate(pd.concat([frame, dummies], axis=1)), "prefix_sep")
+
+
+def test_nan_from_the_learners_own_computation_is_blamed_on_it(digits_split):
+    from sklearn.linear_model import LogisticRegression
+
+    def decide_nan(probabilities, threshold=0.0, margin=0.0):
+        with np.errstate(all="ignore"):  # log(0): the learner's slip
+            return decide(probabilities, threshold, margin) * np.log(probabilities.sum(axis=1) - 1)
+
+    assert_incorrect(lesson7.q6.evaluate(decide_nan, accuracy_coverage), "NaN", "your computation")
+    X_train, X_test, y_train, y_test = digits_split
+    model = LogisticRegression(max_iter=1000).fit(X_train, y_train)
+    X_bad = X_test.copy()
+    X_bad[0, 0] = np.nan
+    assert_incorrect(lesson7.q7.evaluate(model, X_bad, y_test), "X_test", "NaN")
